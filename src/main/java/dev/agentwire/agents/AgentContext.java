@@ -1,0 +1,27 @@
+package dev.agentwire.agents;
+
+import jakarta.json.JsonObject;
+
+/** What an agent sees of its run: the input, and the ways to report and to act. */
+public interface AgentContext {
+
+  String input();
+
+  String runId();
+
+  String threadId();
+
+  /** Reports one step of visible reasoning ({@code agent_thinking}). */
+  void think(String text);
+
+  /**
+   * Calls a tool through the dispatcher, which reports {@code tool_executing} and {@code
+   * tool_completed}, enforces the tool's time limit and turns its exceptions into an error outcome.
+   *
+   * @throws RunCancelledException when the run is cancelled before or during the call
+   */
+  ToolOutcome callTool(String tool, JsonObject arguments);
+
+  /** Whether the user has cancelled this run; long-running agents should check it between steps. */
+  boolean isCancelled();
+}

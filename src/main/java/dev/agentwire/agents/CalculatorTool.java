@@ -1,0 +1,28 @@
+package dev.agentwire.agents;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/** Evaluates {@code expression} with {@link Arithmetic}. */
+@ApplicationScoped
+public class CalculatorTool implements Tool {
+
+  @Override
+  public String name() {
+    return "calculator";
+  }
+
+  @Override
+  public JsonValue call(JsonObject arguments) {
+    if (!(arguments.get("expression") instanceof JsonString expression)) {
+      throw new IllegalArgumentException("expression must be a string");
+    }
+    return Json.createObjectBuilder()
+        .add("expression", expression.getString())
+        .add("value", Arithmetic.evaluate(expression.getString()))
+        .build();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.agentwire.agents;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+/** Always fails with the given message: the scripted agent's way to show a failing tool. */
+@ApplicationScoped
+public class FailTool implements Tool {
+
+  @Override
+  public String name() {
+    return "fail";
+  }
+
+  @Override
+  public JsonValue call(JsonObject arguments) {
+    throw new IllegalStateException(arguments.getString("message", "tool failed"));
+  }
+}

@@ -1,0 +1,29 @@
+package dev.agentwire.agents;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A tool agents can call. Implement it as a CDI bean; every call goes through AgentWire's
+ * dispatcher, which runs it on a container-managed thread, reports it to the user, applies its time
+ * limit and interrupts it when the run is cancelled. Throw to report an error; the message is shown
+ * to the user.
+ */
+public interface Tool {
+
+  /** The name agents call it by. */
+  String name();
+
+  /** The result; any JSON value. */
+  JsonValue call(JsonObject arguments) throws Exception;
+
+  /**
+   * The time limit this tool asks for when configuration names none ({@code
+   * agentwire.tools.<name>.timeout-ms}); empty means the global default.
+   */
+  default Optional<Duration> timeout() {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.agentwire.runs.boundary;
+
+import dev.agentwire.agents.Agent;
+import dev.agentwire.events.RunNotifier;
+import dev.agentwire.runs.control.AgentLoop;
+import dev.agentwire.runs.control.RunRegistry;
+import dev.agentwire.runs.control.ToolDispatcher;
+import dev.agentwire.runs.entity.Run;
+import jakarta.ejb.Asynchronous;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * Executes runs on the container's EJB asynchronous threads, each with its own notifier bound to
+ * the run's owner, thread and run.
+ */
+@Stateless
+public class RunExecutor {
+
+  @Inject Instance<RunNotifier> notifiers;
+  @Inject ToolDispatcher dispatcher;
+  @Inject RunRegistry registry;
+
+  @Asynchronous
+  public void execute(Run run, Agent agent) {
+    RunNotifier notifier = notifiers.get().bind(run.owner(), run.threadId(), run.runId());
+    try {
+      new AgentLoop(dispatcher, registry::release).run(run, agent, notifier);
+    } finally {
+      notifiers.destroy(notifier);
+    }
+  }
+}

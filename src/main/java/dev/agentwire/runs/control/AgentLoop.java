@@ -1,0 +1,76 @@
+package dev.agentwire.runs.control;
+
+import dev.agentwire.agents.Agent;
+import dev.agentwire.agents.AgentFailure;
+import dev.agentwire.agents.RunCancelledException;
+import dev.agentwire.events.EventData.AgentCompleted;
+import dev.agentwire.events.EventData.Failure;
+import dev.agentwire.events.RunNotifier;
+import dev.agentwire.runs.entity.Run;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drives one run from {@code agent_started} to exactly one {@code agent_completed}, whatever the
+ * agent does: return, fail, throw, or get cancelled.
+ */
+public final class AgentLoop {
+
+  private static final Logger LOG = Logger.getLogger(AgentLoop.class.getName());
+
+  private final ToolDispatcher dispatcher;
+  private final Consumer<Run> release;
+
+  /**
+   * @param release frees the run's slot; called once, before {@code agent_completed} is reported
+   */
+  public AgentLoop(ToolDispatcher dispatcher, Consumer<Run> release) {
+    this.dispatcher = dispatcher;
+    this.release = release;
+  }
+
+  public void run(Run run, Agent agent, RunNotifier notifier) {
+    long started = System.nanoTime();
+    Ending ending;
+    try {
+      notifier.started(agent.name(), run.input());
+      String output = agent.run(new ActiveRun(run, notifier, dispatcher));
+      ending = run.finish() ? Ending.succeeded(output == null ? "" : output) : Ending.CANCELLED;
+    } catch (RunCancelledException e) {
+      ending = Ending.CANCELLED;
+    } catch (AgentFailure e) {
+      ending = run.finish() ? Ending.failed(e.code(), e.getMessage()) : Ending.CANCELLED;
+    } catch (Throwable e) { // every accepted run must end with agent_completed, even after an Error
+      if (run.finish()) {
+        LOG.log(Level.WARNING, "agent " + agent.name() + " failed in run " + run.runId(), e);
+        ending = Ending.failed("agent_error", describe(e));
+      } else {
+        ending = Ending.CANCELLED;
+      }
+    }
+    run.finish();
+    long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    release.accept(run);
+    notifier.completed(
+        new AgentCompleted(ending.status, ending.output, ending.failure, durationMs));
+  }
+
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+  }
+
+  private record Ending(String status, String output, Failure failure) {
+    static final Ending CANCELLED = new Ending("cancelled", null, null);
+
+    static Ending succeeded(String output) {
+      return new Ending("succeeded", output, null);
+    }
+
+    static Ending failed(String code, String message) {
+      return new Ending("failed", null, new Failure(code, message));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.agentwire.runs.control;
+
+import dev.agentwire.agents.Tool;
+import dev.agentwire.agents.ToolOutcome;
+import dev.agentwire.agents.ToolStatus;
+import dev.agentwire.events.EventData.ToolCompleted;
+import dev.agentwire.events.EventData.ToolExecuting;
+import dev.agentwire.events.RunNotifier;
+import dev.agentwire.runs.entity.Run;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The one path every tool call takes: it reports {@code tool_executing}, runs the tool on a managed
+ * thread, waits for whichever comes first of the result, the tool's time limit and the run's
+ * cancellation, and reports exactly one {@code tool_completed}.
+ */
+@ApplicationScoped
+public class ToolDispatcher {
+
+  static final long DEFAULT_TIMEOUT_MS = 30_000;
+
+  @Inject @Any Instance<Tool> beans;
+  @Inject Config config;
+  @Resource ManagedExecutorService managedExecutor;
+
+  private Map<String, Tool> tools;
+  private ExecutorService executor;
+  private Function<Tool, Duration> timeouts;
+
+  public ToolDispatcher() {}
+
+  ToolDispatcher(
+      Iterable<Tool> tools, ExecutorService executor, Function<Tool, Duration> timeouts) {
+    this.tools = index(tools);
+    this.executor = executor;
+    this.timeouts = timeouts;
+  }
+
+  @PostConstruct
+  void init() {
+    tools = index(beans);
+    executor = managedExecutor;
+    timeouts = this::configuredTimeout;
+  }
+
+  private static Map<String, Tool> index(Iterable<Tool> all) {
+    Map<String, Tool> byName = new HashMap<>();
+    for (Tool tool : all) {
+      Tool clash = byName.put(tool.name(), tool);
+      if (clash != null) {
+        throw new IllegalStateException(
+            "two tools are named '" + tool.name() + "': " + clash + " and " + tool);
+      }
+    }
+    return Map.copyOf(byName);
+  }
+
+  private Duration configuredTimeout(Tool tool) {
+    return config
+        .getOptionalValue("agentwire.tools." + tool.name() + ".timeout-ms", Long.class)
+        .map(Duration::ofMillis)
+        .or(tool::timeout)
+        .orElseGet(
+            () ->
+                Duration.ofMillis(
+                    config
+                        .getOptionalValue("agentwire.tools.timeout-ms", Long.class)
+                        .orElse(DEFAULT_TIMEOUT_MS)));
+  }
+
+  /** Calls the tool for the run, reporting the call to the run's owner. */
+  public ToolOutcome call(
+      Run run, RunNotifier notifier, String callId, String toolName, JsonObject arguments) {
+    notifier.toolExecuting(new ToolExecuting(callId, toolName, arguments));
+    long started = System.nanoTime();
+    Tool tool = tools.get(toolName);
+    Ended ended =
+        tool == null ? Ended.error("unknown tool: " + toolName) : invoke(run, tool, arguments);
+    long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    ToolOutcome outcome = new ToolOutcome(ended.status, ended.result, ended.error, durationMs);
+    notifier.toolCompleted(
+        new ToolCompleted(
+            callId, toolName, ended.status.wireName(), ended.result, ended.error, durationMs));
+    return outcome;
+  }
+
+  private Ended invoke(Run run, Tool tool, JsonObject arguments) {
+    long limitMs = timeouts.apply(tool).toMillis();
+    CompletableFuture<JsonValue> result = new CompletableFuture<>();
+    Future<?> task;
+    try {
+      task =
+          executor.submit(
+              () -> {
+                try {
+                  JsonValue value = tool.call(arguments);
+                  result.complete(value == null ? JsonValue.NULL : value);
+                } catch (Throwable failure) {
+                  result.completeExceptionally(failure);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      return Ended.error("the server has no thread free to run this tool; try again later");
+    }
+    try {
+      CompletableFuture.anyOf(result, run.cancellation()).get(limitMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      return new Ended(
+          ToolStatus.TIMEOUT, null, "tool exceeded its time limit of " + limitMs + " ms");
+    } catch (ExecutionException e) {
+      // The tool threw: reported from the result below.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      task.cancel(true);
+      return new Ended(ToolStatus.CANCELLED, null, "interrupted");
+    }
+    if (result.isDone()) {
+      try {
+        return new Ended(ToolStatus.OK, result.join(), null);
+      } catch (CompletionException e) {
+        return Ended.error(describe(e.getCause()));
+      }
+    }
+    task.cancel(true);
+    return new Ended(ToolStatus.CANCELLED, null, "run cancelled");
+  }
+
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+  }
+
+  private record Ended(ToolStatus status, JsonValue result, String error) {
+    static Ended error(String message) {
+      return new Ended(ToolStatus.ERROR, null, message);
+    }
+  }
+}

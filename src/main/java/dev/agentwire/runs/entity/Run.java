@@ -1,0 +1,77 @@
+package dev.agentwire.runs.entity;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One accepted run and its life: running, then either cancel-requested or done. The state decides
+ * races between a user's cancel and the agent finishing: whichever claims the run first wins, so a
+ * cancel is either honoured (the run ends {@code cancelled}) or refused as {@code run_not_found}.
+ */
+public final class Run {
+
+  private enum State {
+    RUNNING,
+    CANCEL_REQUESTED,
+    DONE
+  }
+
+  private final String runId;
+  private final String threadId;
+  private final String owner;
+  private final String agent;
+  private final String input;
+  private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+  private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+
+  public Run(String runId, String threadId, String owner, String agent, String input) {
+    this.runId = runId;
+    this.threadId = threadId;
+    this.owner = owner;
+    this.agent = agent;
+    this.input = input;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String threadId() {
+    return threadId;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public String agent() {
+    return agent;
+  }
+
+  public String input() {
+    return input;
+  }
+
+  /** Requests cancellation; false when the run has already finished or was already cancelled. */
+  public boolean requestCancel() {
+    boolean requested = state.compareAndSet(State.RUNNING, State.CANCEL_REQUESTED);
+    if (requested) {
+      cancellation.complete(null);
+    }
+    return requested;
+  }
+
+  public boolean isCancelled() {
+    return state.get() == State.CANCEL_REQUESTED;
+  }
+
+  /** Completes when cancellation is requested; waiters use it to stop waiting at once. */
+  public CompletableFuture<Void> cancellation() {
+    return cancellation;
+  }
+
+  /** Claims the run's end for the agent; false when a cancel got there first. */
+  public boolean finish() {
+    return state.compareAndSet(State.RUNNING, State.DONE);
+  }
+}

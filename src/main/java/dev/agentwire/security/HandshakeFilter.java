@@ -1,0 +1,63 @@
+package dev.agentwire.security;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+
+/**
+ * Guards the WebSocket handshake: refuses it with 401 or 403 before any upgrade, or passes it on
+ * with the authenticated user as the request's principal, which becomes the WebSocket session's
+ * principal.
+ */
+@WebFilter(urlPatterns = "/ws", asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+  @Inject Authenticator authenticator;
+
+  @Override
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Principal user;
+    try {
+      user = authenticator.authenticate(request);
+    } catch (HandshakeRejected e) {
+      if (e.status() == 401) {
+        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      }
+      response.setStatus(e.status());
+      response.setContentType("text/plain");
+      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+      response.getWriter().println(e.getMessage());
+      return;
+    }
+    chain.doFilter(new AuthenticatedRequest(request, user), response);
+  }
+
+  private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+    private final Principal user;
+
+    AuthenticatedRequest(HttpServletRequest request, Principal user) {
+      super(request);
+      this.user = user;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return user;
+    }
+
+    @Override
+    public String getRemoteUser() {
+      return user.getName();
+    }
+  }
+}

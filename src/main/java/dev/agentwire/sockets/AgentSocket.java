@@ -1,0 +1,62 @@
+package dev.agentwire.sockets;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The protocol v1 endpoint, one instance per connection. The handshake was already authenticated
+ * (see {@code security.HandshakeFilter}); the user is the session's principal for its whole life.
+ */
+@ServerEndpoint(value = "/ws", subprotocols = "agentwire.v1")
+public class AgentSocket {
+
+  static final int MAX_FRAME_BYTES = 64 * 1024;
+  private static final Logger LOG = Logger.getLogger(AgentSocket.class.getName());
+
+  @Inject UserSessions sessions;
+  @Inject ClientRequests requests;
+
+  private Connection connection;
+
+  @OnOpen
+  public void open(Session session) throws java.io.IOException {
+    Principal user = session.getUserPrincipal();
+    if (user == null) {
+      session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
+      return;
+    }
+    connection = sessions.open(session, user.getName());
+  }
+
+  @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+  public void text(String frame) {
+    requests.handle(connection, frame);
+  }
+
+  @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+  public void binary(ByteBuffer frame) {
+    requests.unsupportedFrame(connection);
+  }
+
+  @OnClose
+  public void close() {
+    if (connection != null) {
+      sessions.close(connection);
+    }
+  }
+
+  @OnError
+  public void error(Throwable failure) {
+    LOG.log(Level.FINE, "WebSocket error", failure);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.agentwire.sockets;
+
+import dev.agentwire.runs.boundary.RunService;
+import dev.agentwire.runs.entity.Run;
+import dev.agentwire.runs.entity.RunRejected;
+import dev.agentwire.runs.entity.RunRequest;
+import dev.agentwire.sockets.ClientMessage.CancelRun;
+import dev.agentwire.sockets.ClientMessage.Ping;
+import dev.agentwire.sockets.ClientMessage.StartRun;
+import dev.agentwire.sockets.ServerMessages.ErrorReply;
+import dev.agentwire.sockets.ServerMessages.Pong;
+import dev.agentwire.sockets.ServerMessages.RunAccepted;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Acts on one client frame for the connection's user and answers on that connection. Whatever the
+ * frame holds, the answer is a reply or an error; nothing a client sends closes its connection or
+ * reaches another user.
+ */
+@ApplicationScoped
+public class ClientRequests {
+
+  private static final Logger LOG = Logger.getLogger(ClientRequests.class.getName());
+
+  @Inject WireFormat wire;
+  @Inject RunService runs;
+
+  void handle(Connection connection, String frame) {
+    boolean admitted = connection.admitInbound();
+    ClientMessage message;
+    try {
+      message = wire.read(frame);
+    } catch (ProtocolError e) {
+      reply(connection, new ErrorReply(e.requestId(), e.code(), e.getMessage()));
+      return;
+    }
+    if (!admitted) {
+      reply(
+          connection,
+          new ErrorReply(message.requestId(), "rate_limited", "too many messages; slow down"));
+      return;
+    }
+    try {
+      dispatch(connection, message);
+    } catch (RunRejected e) {
+      reply(connection, new ErrorReply(message.requestId(), e.reason().code(), e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "failed to handle a message of " + connection.user(), e);
+      reply(
+          connection,
+          new ErrorReply(message.requestId(), "internal_error", "the server failed; try again"));
+    }
+  }
+
+  void unsupportedFrame(Connection connection) {
+    reply(
+        connection,
+        new ErrorReply(null, "unsupported_frame", "binary frames are not supported; send text"));
+  }
+
+  private void dispatch(Connection connection, ClientMessage message) throws RunRejected {
+    if (message instanceof StartRun start) {
+      Run run =
+          runs.accept(
+              new RunRequest(connection.user(), start.input(), start.agent(), start.threadId()));
+      // Queued before the run can emit anything, so run_accepted precedes agent_started.
+      reply(connection, new RunAccepted(start.requestId(), run.runId(), run.threadId()));
+      runs.launch(run);
+    } else if (message instanceof CancelRun cancel) {
+      runs.cancel(connection.user(), cancel.runId());
+    } else if (message instanceof Ping ping) {
+      reply(connection, new Pong(ping.requestId()));
+    }
+  }
+
+  private void reply(Connection connection, Object message) {
+    connection.send(wire.write(message));
+  }
+}

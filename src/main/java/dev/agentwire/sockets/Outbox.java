@@ -1,0 +1,127 @@
+package dev.agentwire.sockets;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The ordered queue of one connection's outgoing messages, with a single writer: at most one frame
+ * is in flight, messages leave in the order offered, and whatever queued up meanwhile leaves
+ * together as one JSON Lines frame. Offering never blocks; an outbox that grows past its bounds
+ * overflows once and accepts nothing more.
+ */
+final class Outbox {
+
+  /** Sends one frame and reports its completion, with the failure if any, exactly once. */
+  interface Transport {
+    void send(String frame, Consumer<Throwable> done);
+  }
+
+  static final int MAX_FRAME_CHARS = 64 * 1024;
+
+  private final Transport transport;
+  private final int maxMessages;
+  private final long maxChars;
+  private final Runnable onOverflow;
+  private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedMessages = new AtomicInteger();
+  private final AtomicLong queuedChars = new AtomicLong();
+  private final AtomicBoolean writing = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Thread sender;
+
+  Outbox(Transport transport, int maxMessages, long maxChars, Runnable onOverflow) {
+    this.transport = transport;
+    this.maxMessages = maxMessages;
+    this.maxChars = maxChars;
+    this.onOverflow = onOverflow;
+  }
+
+  /** Queues one JSON message; false when the outbox is closed or has just overflowed. */
+  boolean offer(String message) {
+    if (closed.get()) {
+      return false;
+    }
+    int messages = queuedMessages.incrementAndGet();
+    long chars = queuedChars.addAndGet(message.length());
+    if (messages > maxMessages || chars > maxChars) {
+      queuedMessages.decrementAndGet();
+      queuedChars.addAndGet(-message.length());
+      if (closed.compareAndSet(false, true)) {
+        queue.clear();
+        onOverflow.run();
+      }
+      return false;
+    }
+    queue.add(message);
+    pump();
+    return true;
+  }
+
+  /** Stops accepting messages; what is queued is dropped. */
+  void close() {
+    closed.set(true);
+    queue.clear();
+  }
+
+  int queued() {
+    return queuedMessages.get();
+  }
+
+  /**
+   * Starts the next frame unless one is in flight. A transport that completes a send on the calling
+   * thread is looped over here instead of recursing, so a fast socket cannot grow the stack.
+   */
+  private void pump() {
+    while (!closed.get() && !queue.isEmpty() && writing.compareAndSet(false, true)) {
+      String frame = nextFrame();
+      if (frame == null) {
+        writing.set(false);
+        continue;
+      }
+      sender = Thread.currentThread();
+      transport.send(frame, this::sent);
+      sender = null;
+      if (writing.get()) {
+        return; // in flight: its completion pumps again
+      }
+    }
+  }
+
+  private void sent(Throwable failure) {
+    boolean inline = sender == Thread.currentThread();
+    if (failure != null) {
+      close();
+    }
+    writing.set(false);
+    if (!inline) {
+      pump();
+    }
+  }
+
+  private String nextFrame() {
+    String first = queue.poll();
+    if (first == null) {
+      return null;
+    }
+    release(first);
+    if (queue.isEmpty()) {
+      return first;
+    }
+    StringBuilder frame = new StringBuilder(first);
+    String next;
+    while ((next = queue.peek()) != null && frame.length() + 1 + next.length() <= MAX_FRAME_CHARS) {
+      queue.poll(); // the single writer is the only one taking from the queue: this is next
+      release(next);
+      frame.append('\n').append(next);
+    }
+    return frame.toString();
+  }
+
+  private void release(String message) {
+    queuedMessages.decrementAndGet();
+    queuedChars.addAndGet(-message.length());
+  }
+}

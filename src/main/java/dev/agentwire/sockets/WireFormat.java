@@ -1,0 +1,111 @@
+package dev.agentwire.sockets;
+
+import dev.agentwire.sockets.ClientMessage.CancelRun;
+import dev.agentwire.sockets.ClientMessage.Ping;
+import dev.agentwire.sockets.ClientMessage.StartRun;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.config.PropertyNamingStrategy;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place where protocol messages become JSON and back: one shared JSON-B instance with
+ * snake_case names for everything the server sends, and checked parsing of what clients send.
+ */
+@ApplicationScoped
+public class WireFormat {
+
+  private static final Logger LOG = Logger.getLogger(WireFormat.class.getName());
+
+  static final int MAX_INPUT_BYTES = 32 * 1024;
+
+  private final Jsonb jsonb =
+      JsonbBuilder.create(
+          new JsonbConfig()
+              .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+
+  public String write(Object message) {
+    return jsonb.toJson(message);
+  }
+
+  /** Parses one client frame, or says precisely what is wrong with it. */
+  public ClientMessage read(String text) throws ProtocolError {
+    JsonValue document;
+    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+      document = reader.readValue();
+    } catch (JsonException | IllegalStateException e) {
+      throw new ProtocolError("invalid_json", null, "the frame is not valid JSON");
+    }
+    if (!(document instanceof JsonObject message)) {
+      throw new ProtocolError("invalid_message", null, "a message must be a JSON object");
+    }
+    String requestId = message.get("request_id") instanceof JsonString id ? id.getString() : null;
+    if (!(message.get("type") instanceof JsonString type)) {
+      throw new ProtocolError(
+          "invalid_message", requestId, "type is required and must be a string");
+    }
+    return switch (type.getString()) {
+      case "start_run" -> startRun(message, requestId);
+      case "cancel_run" -> new CancelRun(requestId, requiredString(message, "run_id", requestId));
+      case "ping" -> new Ping(requestId);
+      default ->
+          throw new ProtocolError(
+              "unknown_type", requestId, "unknown message type '" + type.getString() + "'");
+    };
+  }
+
+  private static StartRun startRun(JsonObject message, String requestId) throws ProtocolError {
+    String input = requiredString(message, "input", requestId);
+    if (input.getBytes(StandardCharsets.UTF_8).length > MAX_INPUT_BYTES) {
+      throw new ProtocolError(
+          "invalid_message", requestId, "input is longer than " + MAX_INPUT_BYTES + " bytes");
+    }
+    return new StartRun(
+        requestId,
+        input,
+        optionalString(message, "thread_id", requestId),
+        optionalString(message, "agent", requestId));
+  }
+
+  private static String requiredString(JsonObject message, String field, String requestId)
+      throws ProtocolError {
+    String value = optionalString(message, field, requestId);
+    if (value == null) {
+      throw new ProtocolError("invalid_message", requestId, field + " is required");
+    }
+    return value;
+  }
+
+  private static String optionalString(JsonObject message, String field, String requestId)
+      throws ProtocolError {
+    JsonValue value = message.get(field);
+    if (value == null || value == JsonValue.NULL) {
+      return null;
+    }
+    if (!(value instanceof JsonString string)) {
+      throw new ProtocolError("invalid_message", requestId, field + " must be a string");
+    }
+    return string.getString();
+  }
+
+  @PreDestroy
+  void close() {
+    try {
+      jsonb.close();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "closing JSON-B failed", e);
+    }
+  }
+}
