@@ -138,6 +138,11 @@ public final class WireClient implements AutoCloseable {
     return listener.await(match, what, WAIT);
   }
 
+  /** Waits until at least {@code count} received messages match; returns all that match. */
+  public List<JsonObject> awaitCount(Predicate<JsonObject> match, int count, String what) {
+    return listener.awaitCount(match, count, what, WAIT);
+  }
+
   public List<JsonObject> received(Predicate<JsonObject> match) {
     return listener.matching(match);
   }
@@ -225,6 +230,29 @@ public final class WireClient implements AutoCloseable {
         if (left <= 0) {
           throw new AssertionError(
               "no " + what + " within " + wait.toSeconds() + " s; received: " + messages);
+        }
+        waitNanos(left);
+      }
+    }
+
+    synchronized List<JsonObject> awaitCount(
+        Predicate<JsonObject> match, int count, String what, Duration wait) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        List<JsonObject> matching = matching(match);
+        if (matching.size() >= count) {
+          return matching;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              count
+                  + " x "
+                  + what
+                  + " not received within "
+                  + wait.toSeconds()
+                  + " s; received: "
+                  + messages);
         }
         waitNanos(left);
       }
