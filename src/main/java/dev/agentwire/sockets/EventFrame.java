@@ -14,7 +14,7 @@ public record EventFrame(
   static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  static EventFrame of(String id, AgentEvent event) {
+  public static EventFrame of(String id, AgentEvent event) {
     return new EventFrame(
         event.type().wireName(),
         id,

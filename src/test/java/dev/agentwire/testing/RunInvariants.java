@@ -1,7 +1,13 @@
 package dev.agentwire.testing;
 
+import dev.agentwire.events.AgentEvent;
+import dev.agentwire.sockets.EventFrame;
+import dev.agentwire.sockets.WireFormat;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +31,21 @@ public final class RunInvariants {
   private static final Set<String> TOOL_STATUSES = Set.of("ok", "error", "cancelled", "timeout");
   private static final Set<String> RUN_STATUSES = Set.of("succeeded", "failed", "cancelled");
 
+  private static final WireFormat WIRE = new WireFormat();
+
   private RunInvariants() {}
+
+  /** The events as a connection would receive them, with ids standing in for the stream's. */
+  public static List<JsonObject> onTheWire(List<AgentEvent> events) {
+    List<JsonObject> wire = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      String json = WIRE.write(EventFrame.of("test-" + i, events.get(i)));
+      try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        wire.add(reader.readObject());
+      }
+    }
+    return wire;
+  }
 
   /**
    * Checks one connection's stream.
