@@ -31,7 +31,8 @@ public final class Arithmetic {
     if (parser.pos < expression.length()) {
       throw parser.error("unexpected '" + expression.charAt(parser.pos) + "'");
     }
-    return value.stripTrailingZeros();
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }
 
   private BigDecimal sum() {
@@ -48,26 +49,27 @@ public final class Arithmetic {
   }
 
   private BigDecimal product() {
-    BigDecimal value = power();
+    BigDecimal value = unary();
     while (true) {
       if (accept('*') || accept('×')) {
-        value = value.multiply(power(), PRECISION);
+        value = value.multiply(unary(), PRECISION);
       } else if (accept('/') || accept('÷')) {
-        value = value.divide(nonZero(power()), PRECISION);
+        value = value.divide(nonZero(unary()), PRECISION);
       } else if (accept('%')) {
-        value = value.remainder(nonZero(power()), PRECISION);
+        value = value.remainder(nonZero(unary()), PRECISION);
       } else {
         return value;
       }
     }
   }
 
+  /** {@code ^} binds tighter than unary minus, as in mathematics: -2^2 is -4, 2^-1 is 0.5. */
   private BigDecimal power() {
-    BigDecimal base = unary();
+    BigDecimal base = atom();
     if (!accept('^')) {
       return base;
     }
-    BigDecimal exponent = power();
+    BigDecimal exponent = unary();
     int n;
     try {
       n = exponent.intValueExact();
@@ -90,7 +92,7 @@ public final class Arithmetic {
     if (accept('+')) {
       return unary();
     }
-    return atom();
+    return power();
   }
 
   private BigDecimal atom() {

@@ -23,6 +23,7 @@ public class AssistantAgent implements Agent {
       Pattern.compile("\\b(UTC|[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\\b");
   private static final Pattern TIME_WORDS =
       Pattern.compile("\\b(time|date|day|today|now|clock|year|month)\\b");
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}");
   private static final int MAX_EXPRESSIONS = 5;
 
   @Override
@@ -78,7 +79,10 @@ public class AssistantAgent implements Agent {
     List<String> found = new ArrayList<>();
     Matcher matcher = EXPRESSION.matcher(text);
     while (matcher.find() && found.size() < MAX_EXPRESSIONS) {
-      found.add(matcher.group().trim());
+      String expression = matcher.group().trim();
+      if (!DATE.matcher(expression).matches()) {
+        found.add(expression);
+      }
     }
     return found;
   }

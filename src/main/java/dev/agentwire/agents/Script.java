@@ -4,12 +4,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -32,9 +33,13 @@ public record Script(List<Step> steps, String output) {
   /** Parses a script, or throws {@link AgentFailure} with code {@code invalid_input}. */
   public static Script parse(String input) throws AgentFailure {
     JsonValue document;
-    try (JsonReader reader = Json.createReader(new StringReader(input))) {
-      document = reader.readValue();
-    } catch (JsonException | IllegalStateException e) {
+    try (JsonParser parser = Json.createParser(new StringReader(input))) {
+      parser.next();
+      document = parser.getValue();
+      if (parser.hasNext()) {
+        throw invalid("input holds more than one JSON value");
+      }
+    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
       throw invalid("input is not valid JSON: " + e.getMessage());
     }
     if (!(document instanceof JsonObject script)) {

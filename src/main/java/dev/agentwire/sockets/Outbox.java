@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +31,7 @@ final class Outbox {
   private final AtomicLong queuedChars = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile Thread sender;
+  private final AtomicReference<Thread> sender = new AtomicReference<>();
 
   Outbox(Transport transport, int maxMessages, long maxChars, Runnable onOverflow) {
     this.transport = transport;
@@ -49,8 +50,7 @@ final class Outbox {
     if (messages > maxMessages || chars > maxChars) {
       queuedMessages.decrementAndGet();
       queuedChars.addAndGet(-message.length());
-      if (closed.compareAndSet(false, true)) {
-        queue.clear();
+      if (closeOnce()) {
         onOverflow.run();
       }
       return false;
@@ -62,8 +62,16 @@ final class Outbox {
 
   /** Stops accepting messages; what is queued is dropped. */
   void close() {
-    closed.set(true);
-    queue.clear();
+    closeOnce();
+  }
+
+  private boolean closeOnce() {
+    boolean first = closed.compareAndSet(false, true);
+    String dropped;
+    while ((dropped = queue.poll()) != null) {
+      release(dropped);
+    }
+    return first;
   }
 
   int queued() {
@@ -81,9 +89,10 @@ final class Outbox {
         writing.set(false);
         continue;
       }
-      sender = Thread.currentThread();
+      Thread me = Thread.currentThread();
+      sender.set(me);
       transport.send(frame, this::sent);
-      sender = null;
+      sender.compareAndSet(me, null); // another thread's pump may own the mark by now
       if (writing.get()) {
         return; // in flight: its completion pumps again
       }
@@ -91,7 +100,7 @@ final class Outbox {
   }
 
   private void sent(Throwable failure) {
-    boolean inline = sender == Thread.currentThread();
+    boolean inline = sender.get() == Thread.currentThread();
     if (failure != null) {
       close();
     }

@@ -8,15 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.config.PropertyNamingStrategy;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.NoSuchElementException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,9 +44,14 @@ public class WireFormat {
   /** Parses one client frame, or says precisely what is wrong with it. */
   public ClientMessage read(String text) throws ProtocolError {
     JsonValue document;
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
-      document = reader.readValue();
-    } catch (JsonException | IllegalStateException e) {
+    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+      parser.next();
+      document = parser.getValue();
+      if (parser.hasNext()) {
+        throw new ProtocolError(
+            "invalid_json", null, "a frame holds exactly one JSON value; found more after it");
+      }
+    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
       throw new ProtocolError("invalid_json", null, "the frame is not valid JSON");
     }
     if (!(document instanceof JsonObject message)) {
