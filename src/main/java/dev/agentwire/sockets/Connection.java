@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,13 +30,16 @@ final class Connection {
         new TokenBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
     this.outbox =
         new Outbox(
-            (frame, done) ->
-                session
-                    .getAsyncRemote()
-                    .sendText(frame, result -> done.accept(result.getException())),
-            settings.outboxMaxMessages(),
-            settings.outboxMaxBytes(),
-            this::overflowed);
+            this::write, settings.outboxMaxMessages(), settings.outboxMaxBytes(), this::overflowed);
+  }
+
+  /** Hands one frame to the container; a socket that is already gone fails the send, not us. */
+  private void write(String frame, Consumer<Throwable> done) {
+    try {
+      session.getAsyncRemote().sendText(frame, result -> done.accept(result.getException()));
+    } catch (RuntimeException e) {
+      done.accept(e);
+    }
   }
 
   String user() {

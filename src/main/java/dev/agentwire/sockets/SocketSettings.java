@@ -17,11 +17,11 @@ public class SocketSettings {
   long outboxMaxBytes;
 
   @Inject
-  @ConfigProperty(name = "agentwire.ws.rate.messages-per-second", defaultValue = "20")
+  @ConfigProperty(name = "agentwire.ws.rate.messages-per-second", defaultValue = "100")
   double messagesPerSecond;
 
   @Inject
-  @ConfigProperty(name = "agentwire.ws.rate.burst", defaultValue = "40")
+  @ConfigProperty(name = "agentwire.ws.rate.burst", defaultValue = "200")
   int burst;
 
   public int outboxMaxMessages() {

@@ -180,7 +180,8 @@ class BadInputAndIsolationIT {
   @Test
   void aFloodIsRateLimitedAndTheConnectionRecovers() {
     try (WireClient client = WireClient.connect(base, "flooder")) {
-      for (int i = 0; i < 120; i++) {
+      int flood = Deployments.RATE_BURST * 3;
+      for (int i = 0; i < flood; i++) {
         client.send("{\"type\":\"ping\",\"request_id\":\"f" + i + "\"}");
       }
       JsonObject limited =

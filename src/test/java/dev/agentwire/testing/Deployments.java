@@ -15,6 +15,8 @@ public final class Deployments {
 
   public static final String ALLOWED_ORIGIN = "https://portal.example.com";
   public static final long SLEEP_TIMEOUT_MS = 3_000;
+  public static final int RATE_PER_SECOND = 20;
+  public static final int RATE_BURST = 40;
 
   private Deployments() {}
 
@@ -34,6 +36,8 @@ public final class Deployments {
                 "agentwire.agents.scripted.enabled=true",
                 "agentwire.allowed-origins=" + ALLOWED_ORIGIN,
                 "agentwire.tools.sleep.timeout-ms=" + SLEEP_TIMEOUT_MS,
+                "agentwire.ws.rate.messages-per-second=" + RATE_PER_SECOND,
+                "agentwire.ws.rate.burst=" + RATE_BURST,
                 "")),
         "META-INF/microprofile-config.properties");
     return archive;
