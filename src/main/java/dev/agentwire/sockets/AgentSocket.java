@@ -8,8 +8,10 @@ import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,13 +31,18 @@ public class AgentSocket {
   private Connection connection;
 
   @OnOpen
-  public void open(Session session) throws java.io.IOException {
+  public void open(Session session) throws IOException {
     Principal user = session.getUserPrincipal();
     if (user == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
       return;
     }
-    connection = sessions.open(session, user.getName());
+    List<String> resumeFrom = session.getRequestParameterMap().get("last_event_id");
+    String lastEventId =
+        resumeFrom == null || resumeFrom.isEmpty() || resumeFrom.get(0).isEmpty()
+            ? null
+            : resumeFrom.get(0);
+    connection = sessions.open(session, user.getName(), lastEventId);
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)

@@ -3,6 +3,7 @@ package dev.agentwire.sockets;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
  * One open WebSocket of one user: its outbox and its inbound rate limit. Everything sent to the
  * client goes through {@link #send}, so nothing ever overlaps on the socket.
  */
-final class Connection {
+final class Connection implements Subscriber {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
@@ -50,8 +51,14 @@ final class Connection {
     return session.getId();
   }
 
+  @Override
+  public void begin(List<String> prelude) {
+    outbox.begin(prelude);
+  }
+
   /** Queues one serialized message; never blocks. */
-  void send(String json) {
+  @Override
+  public void send(String json) {
     outbox.offer(json);
   }
 

@@ -1,5 +1,6 @@
 package dev.agentwire.sockets;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,7 @@ final class Outbox {
   private final long maxChars;
   private final Runnable onOverflow;
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<String> prelude = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
   private final AtomicLong queuedChars = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
@@ -38,6 +40,16 @@ final class Outbox {
     this.maxMessages = maxMessages;
     this.maxChars = maxChars;
     this.onOverflow = onOverflow;
+  }
+
+  /**
+   * Puts messages ahead of everything offered, outside the bounds: a resume's replay, which may be
+   * larger than the outbox, streams out frame by frame before any live message. Call it before the
+   * first {@link #offer}.
+   */
+  void begin(List<String> messages) {
+    prelude.addAll(messages);
+    pump();
   }
 
   /** Queues one JSON message; false when the outbox is closed or has just overflowed. */
@@ -67,6 +79,7 @@ final class Outbox {
 
   private boolean closeOnce() {
     boolean first = closed.compareAndSet(false, true);
+    prelude.clear();
     String dropped;
     while ((dropped = queue.poll()) != null) {
       release(dropped);
@@ -83,7 +96,9 @@ final class Outbox {
    * thread is looped over here instead of recursing, so a fast socket cannot grow the stack.
    */
   private void pump() {
-    while (!closed.get() && !queue.isEmpty() && writing.compareAndSet(false, true)) {
+    while (!closed.get()
+        && !(prelude.isEmpty() && queue.isEmpty())
+        && writing.compareAndSet(false, true)) {
       String frame = nextFrame();
       if (frame == null) {
         writing.set(false);
@@ -110,20 +125,28 @@ final class Outbox {
     }
   }
 
+  /** The prelude first, then the queue; as many messages as fit in one frame. */
   private String nextFrame() {
-    String first = queue.poll();
+    boolean fromPrelude = !prelude.isEmpty();
+    ConcurrentLinkedQueue<String> source = fromPrelude ? prelude : queue;
+    String first = source.poll();
     if (first == null) {
       return null;
     }
-    release(first);
-    if (queue.isEmpty()) {
+    if (!fromPrelude) {
+      release(first);
+    }
+    if (source.isEmpty()) {
       return first;
     }
     StringBuilder frame = new StringBuilder(first);
     String next;
-    while ((next = queue.peek()) != null && frame.length() + 1 + next.length() <= MAX_FRAME_CHARS) {
-      queue.poll(); // the single writer is the only one taking from the queue: this is next
-      release(next);
+    while ((next = source.peek()) != null
+        && frame.length() + 1 + next.length() <= MAX_FRAME_CHARS) {
+      source.poll(); // the single writer is the only one taking from the queues: this is next
+      if (!fromPrelude) {
+        release(next);
+      }
       frame.append('\n').append(next);
     }
     return frame.toString();

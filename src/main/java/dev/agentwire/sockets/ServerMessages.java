@@ -27,4 +27,18 @@ public final class ServerMessages {
       this("error", requestId, code, message);
     }
   }
+
+  @JsonbPropertyOrder({"type", "replayed"})
+  public record Resumed(String type, int replayed) {
+    Resumed(int replayed) {
+      this("resumed", replayed);
+    }
+  }
+
+  @JsonbPropertyOrder({"type", "reason"})
+  public record ResumeFailed(String type, String reason) {
+    ResumeFailed(String reason) {
+      this("resume_failed", reason);
+    }
+  }
 }

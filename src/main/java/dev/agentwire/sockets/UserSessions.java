@@ -1,86 +1,121 @@
 package dev.agentwire.sockets;
 
 import dev.agentwire.events.AgentEvent;
+import dev.agentwire.events.EventHistory;
+import dev.agentwire.events.EventHistory.Replay;
+import dev.agentwire.sockets.ServerMessages.ResumeFailed;
+import dev.agentwire.sockets.ServerMessages.Resumed;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every open connection, by user, and the bridge from agent events to them: each event is given its
- * id in the user's stream and serialized once, then queued on every connection of its owner and no
- * one else's. Per user, that happens under one lock, so all of a user's connections see the same
- * events in the same order.
+ * Every open connection, by user, and the bridge from agent events to them. Per user, one lock
+ * covers three things: giving an event its id and keeping it in the history, queueing it on each of
+ * the user's connections, and attaching a new connection with the replay of what it missed. So
+ * every connection sees the user's events in one order, and a resuming connection gets each event
+ * exactly once: in its replay if the event came before it attached, live if after.
  */
 @ApplicationScoped
 public class UserSessions {
 
   private static final Logger LOG = Logger.getLogger(UserSessions.class.getName());
 
-  /** Distinguishes this boot's event ids from any earlier boot's. */
-  private final String epoch = Long.toString(System.currentTimeMillis(), 36);
-
-  private final AtomicLong nextEventNumber = new AtomicLong();
-  private final ConcurrentHashMap<String, List<Connection>> byUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Subscriber>> byUser = new ConcurrentHashMap<>();
 
   @Inject WireFormat wire;
+  @Inject EventHistory history;
   @Inject SocketSettings settings;
   @Resource ManagedExecutorService executor;
 
-  Connection open(Session session, String user) {
+  public UserSessions() {}
+
+  UserSessions(WireFormat wire, EventHistory history) {
+    this.wire = wire;
+    this.history = history;
+  }
+
+  /**
+   * Attaches a new connection of the user.
+   *
+   * @param lastEventId the id of the last event the client processed, or null for no resume
+   */
+  Connection open(Session session, String user, String lastEventId) {
     Connection connection = new Connection(session, user, settings, executor);
-    byUser.compute(
-        user,
-        (key, connections) -> {
-          List<Connection> list = connections == null ? new CopyOnWriteArrayList<>() : connections;
-          list.add(connection);
-          return list;
-        });
+    subscribe(user, lastEventId, connection);
     return connection;
   }
 
   void close(Connection connection) {
     connection.closed();
-    byUser.computeIfPresent(
-        connection.user(),
-        (key, connections) -> {
-          connections.remove(connection);
-          return connections.isEmpty() ? null : connections;
+    unsubscribe(connection.user(), connection);
+  }
+
+  void subscribe(String user, String lastEventId, Subscriber subscriber) {
+    byUser.compute(
+        user,
+        (key, subscribers) -> {
+          if (lastEventId != null) {
+            subscriber.begin(replay(user, lastEventId));
+          }
+          List<Subscriber> list = subscribers == null ? new CopyOnWriteArrayList<>() : subscribers;
+          list.add(subscriber);
+          return list;
         });
+  }
+
+  void unsubscribe(String user, Subscriber subscriber) {
+    byUser.computeIfPresent(
+        user,
+        (key, subscribers) -> {
+          subscribers.remove(subscriber);
+          return subscribers.isEmpty() ? null : subscribers;
+        });
+  }
+
+  private List<String> replay(String user, String lastEventId) {
+    Replay replay = history.replayAfter(user, lastEventId);
+    List<String> prelude = new ArrayList<>(replay.events().size() + 1);
+    prelude.addAll(replay.events());
+    prelude.add(
+        wire.write(
+            replay.ok()
+                ? new Resumed(replay.events().size())
+                : new ResumeFailed(replay.failure())));
+    return prelude;
   }
 
   /** The number of open connections of a user. */
   public int connections(String user) {
-    List<Connection> connections = byUser.get(user);
-    return connections == null ? 0 : connections.size();
+    List<Subscriber> subscribers = byUser.get(user);
+    return subscribers == null ? 0 : subscribers.size();
   }
 
   void route(@Observes AgentEvent event) {
     try {
-      byUser.computeIfPresent(
+      byUser.compute(
           event.owner(),
-          (user, connections) -> {
-            String json = wire.write(EventFrame.of(nextId(), event));
-            for (Connection connection : connections) {
-              connection.send(json);
+          (user, subscribers) -> {
+            String json = history.append(event, id -> wire.write(EventFrame.of(id, event))).json();
+            if (subscribers != null) {
+              for (Subscriber subscriber : subscribers) {
+                subscriber.send(json);
+              }
             }
-            return connections;
+            return subscribers;
           });
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
       LOG.log(Level.SEVERE, "could not deliver " + event.type() + " of run " + event.runId(), e);
     }
-  }
-
-  private String nextId() {
-    return epoch + "-" + nextEventNumber.incrementAndGet();
   }
 }

@@ -62,7 +62,6 @@ class RunsOutliveTheirListenersIT {
               runId.equals(m.getString("run_id", null))
                   && "tool_executing".equals(m.getString("type")),
           "the run to start");
-      client.drop();
     }
     List<RecordedEvents.Observed> events = recorded.awaitCompleted(runId, Duration.ofSeconds(20));
     RecordedEvents.Observed last = events.get(events.size() - 1);

@@ -1,0 +1,245 @@
+package dev.agentwire.events;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The event history of this server, in memory. An event is kept while it is among its user's last
+ * {@code max-events} or younger than {@code max-age}, within a hard bound per user and in total; a
+ * user's history is dropped once it has been idle for {@code idle-ttl}.
+ *
+ * <p>Ids are {@code <boot>-<n>}: {@code boot} is random per start, so an id from before a restart
+ * is recognised as such, never matched by accident; {@code n} grows across all users, so it orders
+ * each user's stream and never repeats within a boot.
+ */
+@ApplicationScoped
+public class LocalEventHistory implements EventHistory {
+
+  /** A rough per-event memory overhead (map entry, record, string header), for accounting. */
+  static final long OVERHEAD_BYTES = 96;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.history.max-events", defaultValue = "1000")
+  int maxEvents;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.history.max-age-ms", defaultValue = "300000")
+  long maxAgeMs;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.history.max-bytes-per-user", defaultValue = "8388608")
+  long maxBytesPerUser;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.history.max-bytes", defaultValue = "268435456")
+  long maxBytes;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.history.idle-ttl-ms", defaultValue = "1800000")
+  long idleTtlMs;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private final String boot = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+  private final AtomicLong lastNumber = new AtomicLong();
+  private final AtomicLong totalBytes = new AtomicLong();
+  private final ConcurrentHashMap<String, UserLog> logs = new ConcurrentHashMap<>();
+  private Clock clock = Clock.systemUTC();
+  private ScheduledFuture<?> sweeper;
+
+  public LocalEventHistory() {}
+
+  /** For tests: no sweeper; call {@link #sweep()} by hand. */
+  public LocalEventHistory(
+      int maxEvents,
+      long maxAgeMs,
+      long maxBytesPerUser,
+      long maxBytes,
+      long idleTtlMs,
+      Clock clock) {
+    this.maxEvents = maxEvents;
+    this.maxAgeMs = maxAgeMs;
+    this.maxBytesPerUser = maxBytesPerUser;
+    this.maxBytes = maxBytes;
+    this.idleTtlMs = idleTtlMs;
+    this.clock = clock;
+  }
+
+  @PostConstruct
+  void startSweeper() {
+    long periodMs = Math.max(1_000, Math.min(maxAgeMs, idleTtlMs) / 4);
+    sweeper = scheduler.scheduleAtFixedRate(this::sweep, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stopSweeper() {
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
+  }
+
+  @Override
+  public Stored append(AgentEvent event, Function<String, String> serializer) {
+    while (true) {
+      UserLog log = logs.computeIfAbsent(event.owner(), owner -> new UserLog(lastNumber.get()));
+      Stored stored;
+      synchronized (log) {
+        if (log.retired) {
+          continue; // the sweeper dropped it just now: use a fresh one
+        }
+        long number = lastNumber.incrementAndGet();
+        String id = boot + "-" + number;
+        String json = serializer.apply(id);
+        log.add(number, json, clock.millis());
+        totalBytes.addAndGet(size(json));
+        trim(log, clock.millis());
+        stored = new Stored(id, json);
+      }
+      enforceTotal(log);
+      return stored;
+    }
+  }
+
+  @Override
+  public Replay replayAfter(String owner, String lastEventId) {
+    int dash = lastEventId.lastIndexOf('-');
+    long number;
+    try {
+      number = Long.parseLong(lastEventId.substring(dash + 1));
+    } catch (NumberFormatException e) {
+      return Replay.failed(Reasons.INVALID_ID);
+    }
+    if (dash <= 0 || number <= 0) {
+      return Replay.failed(Reasons.INVALID_ID);
+    }
+    if (!lastEventId.substring(0, dash).equals(boot)) {
+      return Replay.failed(Reasons.SERVER_RESTARTED);
+    }
+    if (number > lastNumber.get()) {
+      return Replay.failed(Reasons.UNKNOWN_ID);
+    }
+    UserLog log = logs.get(owner);
+    if (log == null) {
+      return Replay.failed(Reasons.EXPIRED);
+    }
+    synchronized (log) {
+      if (log.events.containsKey(number)) {
+        List<String> missed = new ArrayList<>();
+        log.events.tailMap(number, false).values().forEach(entry -> missed.add(entry.json()));
+        return Replay.of(missed);
+      }
+      return Replay.failed(number <= log.evictedUpTo ? Reasons.EXPIRED : Reasons.UNKNOWN_ID);
+    }
+  }
+
+  /** Drops what has aged out, and the histories of users idle for longer than the idle TTL. */
+  public void sweep() {
+    long now = clock.millis();
+    for (Map.Entry<String, UserLog> entry : logs.entrySet()) {
+      UserLog log = entry.getValue();
+      synchronized (log) {
+        trim(log, now);
+        if (now - log.lastAppendMillis > idleTtlMs) {
+          log.retired = true;
+          evictWhile(log, () -> !log.events.isEmpty());
+          logs.remove(entry.getKey(), log);
+        }
+      }
+    }
+  }
+
+  /** The approximate memory the kept events take, for monitoring and tests. */
+  public long totalBytes() {
+    return totalBytes.get();
+  }
+
+  public int users() {
+    return logs.size();
+  }
+
+  private void trim(UserLog log, long now) {
+    evictWhile(
+        log,
+        () ->
+            log.bytes > maxBytesPerUser
+                || (log.events.size() > maxEvents && now - log.oldestMillis() > maxAgeMs));
+  }
+
+  /** Over the total bound, the user who just appended gives up its oldest first, then others. */
+  private void enforceTotal(UserLog appender) {
+    if (totalBytes.get() <= maxBytes) {
+      return;
+    }
+    synchronized (appender) {
+      evictWhile(appender, () -> appender.events.size() > 1 && totalBytes.get() > maxBytes);
+    }
+    Iterator<UserLog> others = logs.values().iterator();
+    while (totalBytes.get() > maxBytes && others.hasNext()) {
+      UserLog other = others.next();
+      if (other != appender) {
+        synchronized (other) {
+          evictWhile(other, () -> !other.events.isEmpty() && totalBytes.get() > maxBytes);
+        }
+      }
+    }
+  }
+
+  private void evictWhile(UserLog log, BooleanSupplier condition) {
+    while (!log.events.isEmpty() && condition.getAsBoolean()) {
+      Map.Entry<Long, Entry> oldest = log.events.pollFirstEntry();
+      long freed = size(oldest.getValue().json);
+      log.bytes -= freed;
+      totalBytes.addAndGet(-freed);
+      log.evictedUpTo = oldest.getKey();
+    }
+  }
+
+  private static long size(String json) {
+    return json.length() + OVERHEAD_BYTES;
+  }
+
+  private record Entry(String json, long createdMillis) {}
+
+  /** One user's kept events, by number; guarded by its own monitor. */
+  private static final class UserLog {
+    final TreeMap<Long, Entry> events = new TreeMap<>();
+    long bytes;
+    long lastAppendMillis;
+    boolean retired;
+
+    /** Events numbered up to here may have been this user's and are gone. */
+    long evictedUpTo;
+
+    UserLog(long evictedUpTo) {
+      this.evictedUpTo = evictedUpTo;
+    }
+
+    void add(long number, String json, long now) {
+      events.put(number, new Entry(json, now));
+      bytes += size(json);
+      lastAppendMillis = now;
+    }
+
+    long oldestMillis() {
+      return events.firstEntry().getValue().createdMillis;
+    }
+  }
+}
