@@ -21,6 +21,11 @@ public final class Deployments {
   private Deployments() {}
 
   public static WebArchive agentwire() {
+    return agentwire(new String[0]);
+  }
+
+  /** The WAR with the test configuration plus {@code key=value} lines of the caller's own. */
+  public static WebArchive agentwire(String... extraProperties) {
     String path = System.getProperty("agentwire.war", "target/agentwire.war");
     File war = new File(path);
     if (!war.isFile()) {
@@ -38,6 +43,7 @@ public final class Deployments {
                 "agentwire.tools.sleep.timeout-ms=" + SLEEP_TIMEOUT_MS,
                 "agentwire.ws.rate.messages-per-second=" + RATE_PER_SECOND,
                 "agentwire.ws.rate.burst=" + RATE_BURST,
+                String.join("\n", extraProperties),
                 "")),
         "META-INF/microprofile-config.properties");
     return archive;
