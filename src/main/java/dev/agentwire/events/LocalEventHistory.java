@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,6 +34,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class LocalEventHistory implements EventHistory {
+
+  /** Exactly the form {@link #append} issues: a base-36 boot and a number without leading zeros. */
+  private static final Pattern ID = Pattern.compile("([0-9a-z]+)-([1-9][0-9]*)");
 
   /** A rough per-event memory overhead (map entry, record, string header), for accounting. */
   static final long OVERHEAD_BYTES = 96;
@@ -120,18 +125,18 @@ public class LocalEventHistory implements EventHistory {
 
   @Override
   public Replay replayAfter(String owner, String lastEventId) {
-    int dash = lastEventId.lastIndexOf('-');
+    Matcher id = ID.matcher(lastEventId);
+    if (!id.matches()) {
+      return Replay.failed(Reasons.INVALID_ID);
+    }
+    if (!id.group(1).equals(boot)) {
+      return Replay.failed(Reasons.SERVER_RESTARTED);
+    }
     long number;
     try {
-      number = Long.parseLong(lastEventId.substring(dash + 1));
+      number = Long.parseLong(id.group(2));
     } catch (NumberFormatException e) {
-      return Replay.failed(Reasons.INVALID_ID);
-    }
-    if (dash <= 0 || number <= 0) {
-      return Replay.failed(Reasons.INVALID_ID);
-    }
-    if (!lastEventId.substring(0, dash).equals(boot)) {
-      return Replay.failed(Reasons.SERVER_RESTARTED);
+      return Replay.failed(Reasons.UNKNOWN_ID); // more digits than any id this boot will reach
     }
     if (number > lastNumber.get()) {
       return Replay.failed(Reasons.UNKNOWN_ID);
@@ -146,6 +151,8 @@ public class LocalEventHistory implements EventHistory {
         log.events.tailMap(number, false).values().forEach(entry -> missed.add(entry.json()));
         return Replay.of(missed);
       }
+      // At or below what this history has dropped, the id may have been this user's: expired.
+      // Above it, and not kept, it never was: unknown.
       return Replay.failed(number <= log.evictedUpTo ? Reasons.EXPIRED : Reasons.UNKNOWN_ID);
     }
   }
@@ -179,7 +186,7 @@ public class LocalEventHistory implements EventHistory {
     evictWhile(
         log,
         () ->
-            log.bytes > maxBytesPerUser
+            (log.bytes > maxBytesPerUser && log.events.size() > 1)
                 || (log.events.size() > maxEvents && now - log.oldestMillis() > maxAgeMs));
   }
 

@@ -6,6 +6,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -47,12 +48,21 @@ public class AgentSocket {
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
   public void text(String frame) {
-    requests.handle(connection, frame);
+    if (!connection.closing()) {
+      requests.handle(connection, frame);
+    }
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
   public void binary(ByteBuffer frame) {
-    requests.unsupportedFrame(connection);
+    if (!connection.closing()) {
+      requests.unsupportedFrame(connection);
+    }
+  }
+
+  @OnMessage
+  public void pong(PongMessage pong) {
+    connection.pong(pong);
   }
 
   @OnClose

@@ -1,10 +1,15 @@
 package dev.agentwire.sockets;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -12,21 +17,36 @@ import java.util.logging.Logger;
 /**
  * One open WebSocket of one user: its outbox and its inbound rate limit. Everything sent to the
  * client goes through {@link #send}, so nothing ever overlaps on the socket.
+ *
+ * <p>A connection whose outbox overflows is closed with 1013, so that its user reconnects and
+ * resumes. The close frame must reach a client that starts reading again, but the container drops
+ * whatever it still buffers when the connection closes; so the connection first sends a ping, which
+ * a client answers only after reading everything before it, and closes on the pong (or after a
+ * grace period, for a client that never reads again).
  */
 final class Connection implements Subscriber {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final byte[] DRAINED = "agentwire-drained".getBytes(StandardCharsets.US_ASCII);
+  private static final CloseReason OVERFLOWED =
+      new CloseReason(
+          CloseReason.CloseCodes.TRY_AGAIN_LATER,
+          "outbox full: reconnect with last_event_id to resume");
 
   private final Session session;
   private final String user;
   private final Outbox outbox;
   private final TokenBucket inboundRate;
-  private final Executor closer;
+  private final ScheduledExecutorService scheduler;
+  private final long closeGraceMs;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
-  Connection(Session session, String user, SocketSettings settings, Executor closer) {
+  Connection(
+      Session session, String user, SocketSettings settings, ScheduledExecutorService scheduler) {
     this.session = session;
     this.user = user;
-    this.closer = closer;
+    this.scheduler = scheduler;
+    this.closeGraceMs = settings.closeGraceMs();
     this.inboundRate =
         new TokenBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
     this.outbox =
@@ -62,31 +82,58 @@ final class Connection implements Subscriber {
     outbox.offer(json);
   }
 
+  @Override
+  public long backlog() {
+    return outbox.queuedChars();
+  }
+
   boolean admitInbound() {
     return inboundRate.tryAcquire();
   }
 
+  /** Whether the connection is on its way out: what its client sends now is not acted on. */
+  boolean closing() {
+    return closing.get();
+  }
+
   void closed() {
+    closing.set(true);
     outbox.close();
   }
 
   private void overflowed() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info(() -> "closing connection " + id() + " of " + user + ": it stopped reading");
-    close(
-        new CloseReason(
-            CloseReason.CloseCodes.TRY_AGAIN_LATER,
-            "outbox full: reconnect with last_event_id to resume"));
+    scheduler.execute(
+        () -> {
+          try {
+            session.getAsyncRemote().sendPing(ByteBuffer.wrap(DRAINED));
+          } catch (IOException | RuntimeException e) {
+            close(OVERFLOWED);
+            return;
+          }
+          scheduler.schedule(() -> close(OVERFLOWED), closeGraceMs, TimeUnit.MILLISECONDS);
+        });
+  }
+
+  /** The client has read everything up to the drain ping: the close frame now goes out whole. */
+  void pong(PongMessage pong) {
+    if (closing.get() && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
+      scheduler.execute(() -> close(OVERFLOWED));
+    }
   }
 
   /** Closes on another thread: a close frame to a client that does not read can block. */
   void close(CloseReason reason) {
-    closer.execute(
-        () -> {
-          try {
-            session.close(reason);
-          } catch (IOException | IllegalStateException e) {
-            LOG.log(Level.FINE, "closing connection " + id() + " failed", e);
-          }
-        });
+    if (!session.isOpen()) {
+      return;
+    }
+    try {
+      session.close(reason);
+    } catch (IOException | IllegalStateException e) {
+      LOG.log(Level.FINE, "closing connection " + id() + " failed", e);
+    }
   }
 }

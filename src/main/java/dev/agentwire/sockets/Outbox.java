@@ -57,11 +57,7 @@ final class Outbox {
     if (closed.get()) {
       return false;
     }
-    int messages = queuedMessages.incrementAndGet();
-    long chars = queuedChars.addAndGet(message.length());
-    if (messages > maxMessages || chars > maxChars) {
-      queuedMessages.decrementAndGet();
-      queuedChars.addAndGet(-message.length());
+    if (!reserve(message.length())) {
       if (closeOnce()) {
         onOverflow.run();
       }
@@ -69,6 +65,19 @@ final class Outbox {
     }
     queue.add(message);
     pump();
+    return true;
+  }
+
+  /** Counts the message in, unless that would pass a bound: the counts never exceed them. */
+  private boolean reserve(int chars) {
+    long current;
+    do {
+      current = queuedChars.get();
+      if (current + chars > maxChars || queuedMessages.get() >= maxMessages) {
+        return false;
+      }
+    } while (!queuedChars.compareAndSet(current, current + chars));
+    queuedMessages.incrementAndGet();
     return true;
   }
 
@@ -89,6 +98,10 @@ final class Outbox {
 
   int queued() {
     return queuedMessages.get();
+  }
+
+  long queuedChars() {
+    return queuedChars.get();
   }
 
   /**

@@ -24,6 +24,15 @@ public class SocketSettings {
   @ConfigProperty(name = "agentwire.ws.rate.burst", defaultValue = "200")
   int burst;
 
+  @Inject
+  @ConfigProperty(name = "agentwire.ws.close-grace-ms", defaultValue = "30000")
+  long closeGraceMs;
+
+  /** How long a connection closed for not reading gets to read what is on its way first. */
+  public long closeGraceMs() {
+    return closeGraceMs;
+  }
+
   public int outboxMaxMessages() {
     return outboxMaxMessages;
   }

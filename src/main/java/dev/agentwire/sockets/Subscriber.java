@@ -10,4 +10,7 @@ interface Subscriber {
 
   /** One live message; must not block. */
   void send(String json);
+
+  /** How much is waiting to be written to this subscriber, in characters. */
+  long backlog();
 }

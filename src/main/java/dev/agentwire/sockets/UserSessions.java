@@ -6,7 +6,7 @@ import dev.agentwire.events.EventHistory.Replay;
 import dev.agentwire.sockets.ServerMessages.ResumeFailed;
 import dev.agentwire.sockets.ServerMessages.Resumed;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -35,7 +35,7 @@ public class UserSessions {
   @Inject WireFormat wire;
   @Inject EventHistory history;
   @Inject SocketSettings settings;
-  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService scheduler;
 
   public UserSessions() {}
 
@@ -50,7 +50,7 @@ public class UserSessions {
    * @param lastEventId the id of the last event the client processed, or null for no resume
    */
   Connection open(Session session, String user, String lastEventId) {
-    Connection connection = new Connection(session, user, settings, executor);
+    Connection connection = new Connection(session, user, settings, scheduler);
     subscribe(user, lastEventId, connection);
     return connection;
   }
@@ -98,6 +98,12 @@ public class UserSessions {
   public int connections(String user) {
     List<Subscriber> subscribers = byUser.get(user);
     return subscribers == null ? 0 : subscribers.size();
+  }
+
+  /** What waits in the outboxes of a user's connections, in characters (bounded per connection). */
+  public long backlog(String user) {
+    List<Subscriber> subscribers = byUser.get(user);
+    return subscribers == null ? 0 : subscribers.stream().mapToLong(Subscriber::backlog).sum();
   }
 
   void route(@Observes AgentEvent event) {

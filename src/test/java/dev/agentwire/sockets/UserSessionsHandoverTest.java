@@ -67,6 +67,11 @@ class UserSessionsHandoverTest {
       notifyAll();
     }
 
+    @Override
+    public long backlog() {
+      return 0;
+    }
+
     synchronized int size() {
       return messages.size();
     }
