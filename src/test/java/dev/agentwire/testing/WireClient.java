@@ -38,8 +38,8 @@ import java.util.function.Predicate;
  *
  * <p>Two transports: the Jakarta WebSocket client (Tyrus) by default, and the JDK's {@code
  * java.net.http.WebSocket} where a test needs what only it offers (the HTTP status of a refused
- * handshake, or pausing reads so that the TCP window fills). The JDK client is not used for
- * resumes: it can corrupt a large burst that arrives right after the handshake.
+ * handshake). The JDK client is not used for resumes: it can corrupt a large burst that arrives
+ * right after the handshake.
  */
 public final class WireClient implements AutoCloseable {
 
@@ -55,10 +55,6 @@ public final class WireClient implements AutoCloseable {
     String subprotocol();
 
     void close();
-
-    void pause();
-
-    void unpause();
   }
 
   private final Transport transport;
@@ -136,19 +132,13 @@ public final class WireClient implements AutoCloseable {
     }
   }
 
-  /** Connects as {@code user} over the JDK client, whose reads can be paused. */
-  public static WireClient openPausable(URL base, String user) {
-    return open(builder().header("Authorization", "Bearer " + Tokens.valid(user)), endpoint(base));
-  }
-
   /** The JDK client's handshake itself, for tests that expect it to fail. */
   public static CompletableFuture<WireClient> handshake(WebSocket.Builder builder, URI uri) {
     Inbox inbox = new Inbox();
-    JdkListener listener = new JdkListener(inbox);
     return builder
         .connectTimeout(Duration.ofSeconds(10))
-        .buildAsync(uri, listener)
-        .thenApply(socket -> new WireClient(new JdkTransport(socket, listener), inbox));
+        .buildAsync(uri, new JdkListener(inbox))
+        .thenApply(socket -> new WireClient(new JdkTransport(socket), inbox));
   }
 
   public static WebSocket.Builder builder() {
@@ -177,16 +167,6 @@ public final class WireClient implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("could not send", e);
     }
-  }
-
-  /** Stops reading from the socket (JDK transport only): the server's writes back up. */
-  public void pause() {
-    transport.pause();
-  }
-
-  /** Reads again after {@link #pause()}. */
-  public void unpause() {
-    transport.unpause();
   }
 
   /** Sends {@code start_run} and returns the reply to it. */
@@ -375,23 +355,11 @@ public final class WireClient implements AutoCloseable {
         assertTrue(!session.isOpen(), "could not close an open session: " + e);
       }
     }
-
-    @Override
-    public void pause() {
-      throw new UnsupportedOperationException("pause needs the JDK transport");
-    }
-
-    @Override
-    public void unpause() {
-      throw new UnsupportedOperationException("pause needs the JDK transport");
-    }
   }
 
   private static final class JdkListener implements WebSocket.Listener {
     private final Inbox inbox;
     private final StringBuilder partial = new StringBuilder();
-    private volatile boolean paused;
-    private boolean owed;
 
     JdkListener(Inbox inbox) {
       this.inbox = inbox;
@@ -405,7 +373,7 @@ public final class WireClient implements AutoCloseable {
         partial.setLength(0);
         inbox.frame(frame);
       }
-      requestNext(webSocket);
+      webSocket.request(1);
       return null;
     }
 
@@ -419,29 +387,9 @@ public final class WireClient implements AutoCloseable {
     public void onError(WebSocket webSocket, Throwable error) {
       inbox.failed(error);
     }
-
-    private synchronized void requestNext(WebSocket webSocket) {
-      if (paused) {
-        owed = true;
-      } else {
-        webSocket.request(1);
-      }
-    }
-
-    synchronized void pause() {
-      paused = true;
-    }
-
-    synchronized void unpause(WebSocket webSocket) {
-      paused = false;
-      if (owed) {
-        owed = false;
-        webSocket.request(1);
-      }
-    }
   }
 
-  private record JdkTransport(WebSocket socket, JdkListener listener) implements Transport {
+  private record JdkTransport(WebSocket socket) implements Transport {
     @Override
     public void sendText(String text) throws Exception {
       socket.sendText(text, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -463,16 +411,6 @@ public final class WireClient implements AutoCloseable {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
       }
       socket.abort();
-    }
-
-    @Override
-    public void pause() {
-      listener.pause();
-    }
-
-    @Override
-    public void unpause() {
-      listener.unpause(socket);
     }
   }
 }
