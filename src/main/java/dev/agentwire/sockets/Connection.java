@@ -76,10 +76,19 @@ final class Connection implements Subscriber {
     outbox.begin(prelude);
   }
 
-  /** Queues one serialized message; never blocks. */
-  @Override
-  public void send(String json) {
+  /** Queues and writes one serialized message (a reply); never blocks. */
+  void send(String json) {
     outbox.offer(json);
+  }
+
+  @Override
+  public void enqueue(String json) {
+    outbox.enqueue(json);
+  }
+
+  @Override
+  public void flush() {
+    outbox.flush();
   }
 
   @Override

@@ -45,15 +45,24 @@ final class Outbox {
   /**
    * Puts messages ahead of everything offered, outside the bounds: a resume's replay, which may be
    * larger than the outbox, streams out frame by frame before any live message. Call it before the
-   * first {@link #offer}.
+   * first {@link #offer}; like {@link #enqueue}, it leaves the writing to {@link #flush()}.
    */
   void begin(List<String> messages) {
     prelude.addAll(messages);
-    pump();
   }
 
-  /** Queues one JSON message; false when the outbox is closed or has just overflowed. */
+  /** Queues one JSON message and starts writing; false when closed or just overflowed. */
   boolean offer(String message) {
+    boolean queued = enqueue(message);
+    flush();
+    return queued;
+  }
+
+  /**
+   * Queues one JSON message without writing it yet, so that a caller holding a lock can fix the
+   * order of messages and leave the socket work to {@link #flush()} after releasing it.
+   */
+  boolean enqueue(String message) {
     if (closed.get()) {
       return false;
     }
@@ -64,8 +73,12 @@ final class Outbox {
       return false;
     }
     queue.add(message);
-    pump();
     return true;
+  }
+
+  /** Writes what is queued, unless a write is already under way. */
+  void flush() {
+    pump();
   }
 
   /** Counts the message in, unless that would pass a bound: the counts never exceed them. */

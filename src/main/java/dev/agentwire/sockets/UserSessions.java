@@ -61,6 +61,11 @@ public class UserSessions {
   }
 
   void subscribe(String user, String lastEventId, Subscriber subscriber) {
+    attach(user, lastEventId, subscriber);
+    subscriber.flush();
+  }
+
+  private void attach(String user, String lastEventId, Subscriber subscriber) {
     byUser.compute(
         user,
         (key, subscribers) -> {
@@ -108,17 +113,21 @@ public class UserSessions {
 
   void route(@Observes AgentEvent event) {
     try {
+      List<Subscriber> reached = new ArrayList<>();
       byUser.compute(
           event.owner(),
           (user, subscribers) -> {
             String json = history.append(event, id -> wire.write(EventFrame.of(id, event))).json();
             if (subscribers != null) {
               for (Subscriber subscriber : subscribers) {
-                subscriber.send(json);
+                subscriber.enqueue(json);
+                reached.add(subscriber);
               }
             }
             return subscribers;
           });
+      // Outside the lock: a socket write may call back into the container, and from there here.
+      reached.forEach(Subscriber::flush);
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
       LOG.log(Level.SEVERE, "could not deliver " + event.type() + " of run " + event.runId(), e);

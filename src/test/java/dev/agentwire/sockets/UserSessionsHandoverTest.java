@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,9 +63,14 @@ class UserSessionsHandoverTest {
     }
 
     @Override
-    public synchronized void send(String json) {
+    public synchronized void enqueue(String json) {
       messages.add(json);
       notifyAll();
+    }
+
+    @Override
+    public void flush() {
+      // Recorded at enqueue: the order is what the lock fixed, which is what this test checks.
     }
 
     @Override
@@ -98,10 +104,13 @@ class UserSessionsHandoverTest {
     sessions.subscribe(USER, null, liveTab);
     AtomicBoolean producing = new AtomicBoolean(true);
 
+    CountDownLatch attached = new CountDownLatch(CLIENTS);
     List<Future<List<JsonObject>>> clients = new ArrayList<>();
     for (int c = 0; c < CLIENTS; c++) {
-      clients.add(threads.submit(() -> flappingClient(producing)));
+      clients.add(threads.submit(() -> flappingClient(producing, attached)));
     }
+    // Every client is attached before the first event, so each must end with all of them.
+    assertTrue(attached.await(10, TimeUnit.SECONDS), "the clients did not attach");
     List<Future<?>> runs = new ArrayList<>();
     for (int r = 0; r < RUNS; r++) {
       String runId = "r-" + r;
@@ -133,15 +142,15 @@ class UserSessionsHandoverTest {
 
     for (Future<List<JsonObject>> client : clients) {
       List<JsonObject> processed = client.get(60, TimeUnit.SECONDS);
-      assertEquals(
-          reference, ids(processed), "a resuming client's stream differs from a live tab's");
+      assertSameStream(reference, ids(processed));
     }
   }
 
   /**
    * Drops and resumes after a random number of messages until the runs are done, then once more.
    */
-  private List<JsonObject> flappingClient(AtomicBoolean producing) throws InterruptedException {
+  private List<JsonObject> flappingClient(AtomicBoolean producing, CountDownLatch attached)
+      throws InterruptedException {
     List<JsonObject> processed = new ArrayList<>();
     String lastId = null;
     boolean last = false;
@@ -149,6 +158,11 @@ class UserSessionsHandoverTest {
       last = !producing.get();
       Recorder connection = new Recorder();
       sessions.subscribe(USER, lastId, connection);
+      if (lastId == null) {
+        // Attached before the first event; with no id to resume from, it stays until it has one.
+        attached.countDown();
+        connection.awaitSize(1, 10_000);
+      }
       connection.awaitSize(ThreadLocalRandom.current().nextInt(1, 200), last ? 0 : 20);
       sessions.unsubscribe(USER, connection);
       for (JsonObject message : parse(connection.messages())) {
