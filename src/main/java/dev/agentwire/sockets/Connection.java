@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,7 +38,6 @@ final class Connection implements Subscriber {
   private final TokenBucket inboundRate;
   private final ScheduledExecutorService scheduler;
   private final long closeGraceMs;
-  private final AtomicBoolean closing = new AtomicBoolean();
 
   Connection(
       Session session, String user, SocketSettings settings, ScheduledExecutorService scheduler) {
@@ -51,7 +49,11 @@ final class Connection implements Subscriber {
         new TokenBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
     this.outbox =
         new Outbox(
-            this::write, settings.outboxMaxMessages(), settings.outboxMaxBytes(), this::overflowed);
+            this::write,
+            settings.outboxMaxMessages(),
+            settings.outboxMaxBytes(),
+            this::overflowed,
+            this::writeFailed);
   }
 
   /** Hands one frame to the container; a socket that is already gone fails the send, not us. */
@@ -102,18 +104,15 @@ final class Connection implements Subscriber {
 
   /** Whether the connection is on its way out: what its client sends now is not acted on. */
   boolean closing() {
-    return closing.get();
+    return outbox.isClosed();
   }
 
   void closed() {
-    closing.set(true);
     outbox.close();
   }
 
+  /** Runs once the last frame was handed over: the ping goes out after everything sent before. */
   private void overflowed() {
-    if (!closing.compareAndSet(false, true)) {
-      return;
-    }
     LOG.info(() -> "closing connection " + id() + " of " + user + ": it stopped reading");
     scheduler.execute(
         () -> {
@@ -127,9 +126,19 @@ final class Connection implements Subscriber {
         });
   }
 
+  /** A socket that cannot be written is closed, so that its client reconnects and resumes. */
+  private void writeFailed() {
+    scheduler.execute(
+        () ->
+            close(
+                new CloseReason(
+                    CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                    "write failed: reconnect with last_event_id to resume")));
+  }
+
   /** The client has read everything up to the drain ping: the close frame now goes out whole. */
   void pong(PongMessage pong) {
-    if (closing.get() && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
+    if (closing() && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
       scheduler.execute(() -> close(OVERFLOWED));
     }
   }

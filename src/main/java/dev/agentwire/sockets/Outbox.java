@@ -27,6 +27,8 @@ final class Outbox {
   private final int maxMessages;
   private final long maxChars;
   private final Runnable onOverflow;
+  private final Runnable onFailure;
+  private final AtomicReference<Runnable> ending = new AtomicReference<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> prelude = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
@@ -35,11 +37,22 @@ final class Outbox {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Thread> sender = new AtomicReference<>();
 
-  Outbox(Transport transport, int maxMessages, long maxChars, Runnable onOverflow) {
+  /**
+   * @param onOverflow run once, on the writer's turn after the last frame was handed over, when a
+   *     bound is passed; must not block
+   * @param onFailure likewise, when a send fails
+   */
+  Outbox(
+      Transport transport,
+      int maxMessages,
+      long maxChars,
+      Runnable onOverflow,
+      Runnable onFailure) {
     this.transport = transport;
     this.maxMessages = maxMessages;
     this.maxChars = maxChars;
     this.onOverflow = onOverflow;
+    this.onFailure = onFailure;
   }
 
   /**
@@ -67,9 +80,7 @@ final class Outbox {
       return false;
     }
     if (!reserve(message.length())) {
-      if (closeOnce()) {
-        onOverflow.run();
-      }
+      closeOnce(onOverflow);
       return false;
     }
     queue.add(message);
@@ -96,17 +107,35 @@ final class Outbox {
 
   /** Stops accepting messages; what is queued is dropped. */
   void close() {
-    closeOnce();
+    closeOnce(null);
   }
 
-  private boolean closeOnce() {
-    boolean first = closed.compareAndSet(false, true);
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Closes, drops what is queued, and has {@code last} run once no frame is in flight. */
+  private void closeOnce(Runnable last) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ending.set(last);
     prelude.clear();
     String dropped;
     while ((dropped = queue.poll()) != null) {
       release(dropped);
     }
-    return first;
+    finish();
+  }
+
+  /** Takes the writer's turn for good, once it is free, and runs the closing action. */
+  private void finish() {
+    if (writing.compareAndSet(false, true)) {
+      Runnable last = ending.getAndSet(null);
+      if (last != null) {
+        last.run();
+      }
+    }
   }
 
   int queued() {
@@ -122,12 +151,17 @@ final class Outbox {
    * thread is looped over here instead of recursing, so a fast socket cannot grow the stack.
    */
   private void pump() {
-    while (!closed.get()
-        && !(prelude.isEmpty() && queue.isEmpty())
-        && writing.compareAndSet(false, true)) {
+    while (true) {
+      if (closed.get()) {
+        finish();
+        return;
+      }
+      if ((prelude.isEmpty() && queue.isEmpty()) || !writing.compareAndSet(false, true)) {
+        return;
+      }
       String frame = nextFrame();
-      if (frame == null) {
-        writing.set(false);
+      if (frame == null || closed.get()) {
+        writing.set(false); // nothing to send, or closed meanwhile: what was taken is dropped
         continue;
       }
       Thread me = Thread.currentThread();
@@ -143,7 +177,7 @@ final class Outbox {
   private void sent(Throwable failure) {
     boolean inline = sender.get() == Thread.currentThread();
     if (failure != null) {
-      close();
+      closeOnce(onFailure); // the writer's turn is still ours: the action runs below, in pump
     }
     writing.set(false);
     if (!inline) {
@@ -169,11 +203,15 @@ final class Outbox {
     String next;
     while ((next = source.peek()) != null
         && frame.length() + 1 + next.length() <= MAX_FRAME_CHARS) {
-      source.poll(); // the single writer is the only one taking from the queues: this is next
-      if (!fromPrelude) {
-        release(next);
+      // Only a close also takes from the queues; then pump drops this frame anyway.
+      String taken = source.poll();
+      if (taken == null) {
+        break;
       }
-      frame.append('\n').append(next);
+      if (!fromPrelude) {
+        release(taken);
+      }
+      frame.append('\n').append(taken);
     }
     return frame.toString();
   }

@@ -99,6 +99,15 @@ public class UserSessions {
     return prelude;
   }
 
+  /** One subscriber's trouble is its own: the others still get the event. */
+  private static void deliver(Subscriber subscriber, AgentEvent event, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not deliver " + event.type() + " to a connection", e);
+    }
+  }
+
   /** The number of open connections of a user. */
   public int connections(String user) {
     List<Subscriber> subscribers = byUser.get(user);
@@ -120,14 +129,14 @@ public class UserSessions {
             String json = history.append(event, id -> wire.write(EventFrame.of(id, event))).json();
             if (subscribers != null) {
               for (Subscriber subscriber : subscribers) {
-                subscriber.enqueue(json);
+                deliver(subscriber, event, () -> subscriber.enqueue(json));
                 reached.add(subscriber);
               }
             }
             return subscribers;
           });
       // Outside the lock: a socket write may call back into the container, and from there here.
-      reached.forEach(Subscriber::flush);
+      reached.forEach(subscriber -> deliver(subscriber, event, subscriber::flush));
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
       LOG.log(Level.SEVERE, "could not deliver " + event.type() + " of run " + event.runId(), e);

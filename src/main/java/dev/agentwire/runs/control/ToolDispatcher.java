@@ -19,6 +19,7 @@ import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -95,8 +96,13 @@ public class ToolDispatcher {
     notifier.toolExecuting(new ToolExecuting(callId, toolName, arguments));
     long started = System.nanoTime();
     Tool tool = tools.get(toolName);
-    Ended ended =
-        tool == null ? Ended.error("unknown tool: " + toolName) : invoke(run, tool, arguments);
+    Ended ended;
+    try {
+      ended =
+          tool == null ? Ended.error("unknown tool: " + toolName) : invoke(run, tool, arguments);
+    } catch (RuntimeException e) { // e.g. a malformed time limit in configuration
+      ended = Ended.error(describe(e));
+    }
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     ToolOutcome outcome = new ToolOutcome(ended.status, ended.result, ended.error, durationMs);
     notifier.toolCompleted(
@@ -139,8 +145,8 @@ public class ToolDispatcher {
     if (result.isDone()) {
       try {
         return new Ended(ToolStatus.OK, result.join(), null);
-      } catch (CompletionException e) {
-        return Ended.error(describe(e.getCause()));
+      } catch (CompletionException | CancellationException e) {
+        return Ended.error(describe(e.getCause() == null ? e : e.getCause()));
       }
     }
     task.cancel(true);

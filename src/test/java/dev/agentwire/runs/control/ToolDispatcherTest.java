@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class ToolDispatcherTest {
 
   private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
+  private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private ExecutorService executor;
   private RunNotifier notifier;
@@ -48,6 +49,7 @@ class ToolDispatcherTest {
 
         @Override
         public JsonValue call(JsonObject arguments) {
+          started.countDown();
           try {
             new CountDownLatch(1).await(1, TimeUnit.MINUTES);
           } catch (InterruptedException e) {
@@ -136,7 +138,7 @@ class ToolDispatcherTest {
     var call =
         executor.submit(
             () -> dispatcher.call(run, notifier, "c-1", "stubborn", JsonValue.EMPTY_JSON_OBJECT));
-    awaitEvents(2);
+    assertTrue(started.await(5, TimeUnit.SECONDS), "the tool never started");
     assertTrue(run.requestCancel());
     ToolOutcome outcome = call.get(5, TimeUnit.SECONDS);
     assertEquals(ToolStatus.CANCELLED, outcome.status());
@@ -170,11 +172,43 @@ class ToolDispatcherTest {
     return events.stream().map(AgentEvent::type).toList();
   }
 
-  private void awaitEvents(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (events.size() < count) {
-      assertTrue(System.nanoTime() < deadline, "only " + events.size() + " events: " + events);
-      Thread.onSpinWait();
-    }
+  @Test
+  void aToolThatThrowsCancellationExceptionStillCompletesAsError() {
+    Tool cancels =
+        new Tool() {
+          @Override
+          public String name() {
+            return "cancels";
+          }
+
+          @Override
+          public JsonValue call(JsonObject arguments) {
+            throw new java.util.concurrent.CancellationException("awaited future was cancelled");
+          }
+        };
+    ToolOutcome outcome =
+        new ToolDispatcher(List.of(cancels), executor, tool -> Duration.ofSeconds(5))
+            .call(run, notifier, "c-1", "cancels", JsonValue.EMPTY_JSON_OBJECT);
+    assertEquals(ToolStatus.ERROR, outcome.status());
+    assertEquals("awaited future was cancelled", outcome.error());
+    assertEquals(
+        List.of(EventType.AGENT_STARTED, EventType.TOOL_EXECUTING, EventType.TOOL_COMPLETED),
+        types());
+  }
+
+  @Test
+  void aBrokenTimeLimitStillCompletesTheCallAsError() {
+    ToolOutcome outcome =
+        new ToolDispatcher(
+                List.of(new EchoTool()),
+                executor,
+                tool -> {
+                  throw new IllegalArgumentException("timeout-ms is not a number");
+                })
+            .call(run, notifier, "c-1", "echo", JsonValue.EMPTY_JSON_OBJECT);
+    assertEquals(ToolStatus.ERROR, outcome.status());
+    assertEquals(
+        List.of(EventType.AGENT_STARTED, EventType.TOOL_EXECUTING, EventType.TOOL_COMPLETED),
+        types());
   }
 }
