@@ -74,8 +74,8 @@ class SlowReaderIT {
               () -> {
                 while (sampling.get()) {
                   largestBacklog.accumulateAndGet(sessions.backlog("sloth"), Math::max);
-                  LockSupport.parkNanos(100_000); // sample often without taking a core from the server
-
+                  LockSupport.parkNanos(
+                      100_000); // sample often without taking a core from the server
                 }
               });
       sampler.start();
