@@ -1,0 +1,255 @@
+// AgentWire protocol v1 client: one WebSocket per client, reconnects by itself with exponential
+// backoff and jitter, resumes with the id of the last event it processed, and splits batched
+// frames. No dependencies, no build step. See docs/client.md.
+
+const EVENT_TYPES = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
+
+/** An error the server sent (or the client raised) for one request. */
+export class AgentWireError extends Error {
+  constructor(code, message, requestId) {
+    super(message);
+    this.name = "AgentWireError";
+    this.code = code;
+    this.requestId = requestId;
+  }
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): exponential, capped, with jitter. */
+export function backoffDelay(attempt, { minDelayMs = 500, maxDelayMs = 15000, factor = 2, jitter = 0.5 } = {}, random = Math.random) {
+  const base = Math.min(maxDelayMs, minDelayMs * Math.pow(factor, attempt));
+  return Math.round(base * (1 - jitter * random()));
+}
+
+/** The messages of one server frame: one JSON object per line (JSON Lines batching). */
+export function parseFrame(data) {
+  return String(data).split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line));
+}
+
+/** The WebSocket URL with the token and, when resuming, the last processed event id. */
+export function connectionUrl(url, token, lastEventId) {
+  const params = new URLSearchParams();
+  if (token) params.set("access_token", token);
+  if (lastEventId) params.set("last_event_id", lastEventId);
+  const query = params.toString();
+  return query ? url + (url.includes("?") ? "&" : "?") + query : url;
+}
+
+export class AgentWireClient {
+  /**
+   * @param {object} options
+   * @param {string} options.url the endpoint, e.g. "wss://portal.example.com/agentwire/ws"
+   * @param {string | (() => string | Promise<string>)} options.token a JWT, or a function that
+   *   returns a fresh one; called on every connect, so expired tokens are renewed
+   */
+  constructor({ url, token, reconnect = {}, pingIntervalMs = 25000, WebSocket: Socket = globalThis.WebSocket, random = Math.random, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (id) => clearTimeout(id) } = {}) {
+    if (!url) throw new TypeError("url is required");
+    this.url = url;
+    this.token = token;
+    this.reconnectOptions = reconnect;
+    this.pingIntervalMs = pingIntervalMs;
+    this.Socket = Socket;
+    this.random = random;
+    this.setTimer = setTimer;
+    this.clearTimer = clearTimer;
+    this.state = "idle";
+    this.lastEventId = null;
+    this.handlers = new Map();
+    this.pending = new Map();
+    this.outbox = [];
+    this.nextRequest = 1;
+    this.attempt = 0;
+    this.socket = null;
+    this.timer = null;
+    this.pingTimer = null;
+    this.awaitingPong = null;
+    this.opened = null;
+  }
+
+  /** Connects; resolves once the first connection is open. */
+  connect() {
+    if (this.state === "closed") return Promise.reject(new AgentWireError("closed", "the client was closed"));
+    if (!this.opened) {
+      this.opened = new Promise((resolve, reject) => { this.resolveOpened = resolve; this.rejectOpened = reject; });
+      this.open();
+    }
+    return this.opened;
+  }
+
+  /** Starts a run; resolves with { runId, threadId } from run_accepted. */
+  startRun({ input, agent, threadId } = {}) {
+    const message = { type: "start_run", input };
+    if (agent) message.agent = agent;
+    if (threadId) message.thread_id = threadId;
+    return this.request(message).then((reply) => ({ runId: reply.run_id, threadId: reply.thread_id }));
+  }
+
+  /** Asks the server to cancel a run; the run's agent_completed (cancelled) follows. */
+  cancelRun(runId) {
+    this.send({ type: "cancel_run", run_id: runId, request_id: this.newRequestId() });
+  }
+
+  /** Subscribes to an event type, "*" (every agent event), "connection", "resumed", "resume_failed" or "error". */
+  on(type, handler) {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type).add(handler);
+    return () => this.handlers.get(type)?.delete(handler);
+  }
+
+  /** Closes for good: no reconnect, pending requests are rejected. */
+  close() {
+    this.setState("closed");
+    this.clearTimer(this.timer);
+    this.stopPinging();
+    this.failPending("closed", "the client was closed");
+    this.rejectOpened?.(new AgentWireError("closed", "the client was closed"));
+    if (this.socket) this.socket.close(1000, "closed by the client");
+  }
+
+  // ---- internals ----
+
+  async open() {
+    this.setState(this.attempt === 0 && !this.lastEventId ? "connecting" : "reconnecting");
+    let token;
+    try {
+      token = typeof this.token === "function" ? await this.token() : this.token;
+    } catch (error) {
+      this.emit("error", new AgentWireError("token_failed", String(error?.message ?? error)));
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.state === "closed") return;
+    const socket = new this.Socket(connectionUrl(this.url, token, this.lastEventId), "agentwire.v1");
+    this.socket = socket;
+    socket.onopen = () => {
+      if (socket !== this.socket) return;
+      this.attempt = 0;
+      this.setState("open");
+      this.resolveOpened?.();
+      this.startPinging();
+      const queued = this.outbox;
+      this.outbox = [];
+      for (const text of queued) socket.send(text);
+    };
+    socket.onmessage = (event) => {
+      if (socket !== this.socket) return;
+      let messages;
+      try {
+        messages = parseFrame(event.data);
+      } catch (error) {
+        this.emit("error", new AgentWireError("invalid_frame", "the server sent a frame that is not JSON Lines"));
+        return;
+      }
+      for (const message of messages) this.dispatch(message);
+    };
+    socket.onclose = (event) => {
+      if (socket === this.socket) this.lost(`connection closed (${event.code}${event.reason ? ": " + event.reason : ""})`);
+    };
+    socket.onerror = () => {};
+  }
+
+  /** The current connection is gone: fail what waits on it and come back, resuming. */
+  lost(reason) {
+    const socket = this.socket;
+    this.socket = null;
+    this.stopPinging();
+    this.failPending("connection_lost", "the connection closed before the server answered");
+    if (this.state === "closed") return;
+    if (socket && socket.readyState < 2) socket.close(4000, reason);
+    this.emit("error", new AgentWireError("connection_lost", reason));
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    if (this.state === "closed") return;
+    this.setState("reconnecting");
+    const delay = backoffDelay(this.attempt++, this.reconnectOptions, this.random);
+    this.timer = this.setTimer(() => this.open(), delay);
+  }
+
+  dispatch(message) {
+    if (message.type === "pong") {
+      if (message.request_id === this.awaitingPong) this.awaitingPong = null;
+      return;
+    }
+    if (message.type === "run_accepted" || message.type === "error") {
+      const request = this.pending.get(message.request_id);
+      if (request) {
+        this.pending.delete(message.request_id);
+        if (message.type === "error") request.reject(new AgentWireError(message.code, message.message, message.request_id));
+        else request.resolve(message);
+      } else if (message.type === "error") {
+        this.emit("error", new AgentWireError(message.code, message.message, message.request_id));
+      }
+      return;
+    }
+    if (message.type === "resumed" || message.type === "resume_failed") {
+      this.emit(message.type, message);
+      return;
+    }
+    if (EVENT_TYPES.includes(message.type)) {
+      this.emit(message.type, message);
+      this.emit("*", message);
+      this.lastEventId = message.id;
+    }
+  }
+
+  request(message) {
+    const requestId = this.newRequestId();
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ ...message, request_id: requestId });
+    });
+  }
+
+  send(message) {
+    if (this.state === "closed") throw new AgentWireError("closed", "the client was closed");
+    const text = JSON.stringify(message);
+    if (this.socket && this.state === "open") this.socket.send(text);
+    else this.outbox.push(text);
+  }
+
+  newRequestId() {
+    return "c" + this.nextRequest++;
+  }
+
+  failPending(code, reason) {
+    for (const [requestId, request] of this.pending) request.reject(new AgentWireError(code, reason, requestId));
+    this.pending.clear();
+  }
+
+  /** A ping that gets no pong before the next one means a dead connection: drop it and resume. */
+  startPinging() {
+    if (!this.pingIntervalMs) return;
+    this.pingTimer = this.setTimer(() => {
+      if (this.awaitingPong && this.socket) {
+        this.lost("no answer to a ping");
+        return;
+      }
+      this.awaitingPong = this.newRequestId();
+      this.socket?.send(JSON.stringify({ type: "ping", request_id: this.awaitingPong }));
+      this.startPinging();
+    }, this.pingIntervalMs);
+  }
+
+  stopPinging() {
+    this.clearTimer(this.pingTimer);
+    this.pingTimer = null;
+    this.awaitingPong = null;
+  }
+
+  setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit("connection", { state });
+  }
+
+  emit(type, value) {
+    for (const handler of this.handlers.get(type) ?? []) {
+      try {
+        handler(value);
+      } catch (error) {
+        if (type !== "error") this.emit("error", error);
+      }
+    }
+  }
+}
