@@ -12,7 +12,8 @@ const STYLE = `
 .status[data-state="open"]::before { content: "● "; color: var(--aw-ok, #1b7f3b); }
 .status[data-state="reconnecting"]::before, .status[data-state="connecting"]::before { content: "● "; color: var(--aw-warn, #8a6d00); }
 .status[data-state="closed"]::before { content: "● "; color: var(--aw-error, #b3261e); }
-.log { list-style: none; margin: 0; padding: .75rem; max-height: var(--aw-height, 32rem); overflow-y: auto; }
+.scroll { max-height: var(--aw-height, 32rem); overflow-y: auto; }
+.log { list-style: none; margin: 0; padding: .75rem; }
 .turn { margin-bottom: .9rem; }
 .user { background: var(--aw-user-background, #eef2ff); padding: .4rem .6rem; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .run { margin: .4rem 0 0 .75rem; padding-left: .6rem; border-left: 3px solid var(--aw-accent, #3b5bdb); }
@@ -38,37 +39,59 @@ class AgentWireChat extends HTMLElement {
     this.attachShadow({ mode: "open" });
     this.shadowRoot.innerHTML = `<style>${STYLE}</style>
       <div class="status" role="status" data-state="idle">Not connected</div>
-      <ol class="log" role="log" aria-live="polite" aria-label="Agent conversation"></ol>
+      <div class="scroll" role="log" aria-live="polite" aria-label="Agent conversation"><ol class="log"></ol></div>
       <form><textarea aria-label="Message" placeholder="Ask the agent…" required></textarea>
         <button type="submit">Send</button></form>`;
     this.log = this.shadowRoot.querySelector(".log");
+    this.scroller = this.shadowRoot.querySelector(".scroll");
     this.statusLine = this.shadowRoot.querySelector(".status");
     this.form = this.shadowRoot.querySelector("form");
     this.input = this.shadowRoot.querySelector("textarea");
     this.runs = new Map();
     this.form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     this.input.addEventListener("keydown", (event) => {
+      if (event.isComposing || event.keyCode === 229) return; // Enter that confirms an IME composition
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.submit(); }
     });
   }
 
-  /** A JWT string or a function returning one (called on every connect); set it before connecting. */
+  /** A JWT string or a function returning one; read on every connect, so it can be replaced. */
   set token(value) { this._token = value; if (this.isConnected) this.start(); }
   get token() { return this._token; }
 
-  connectedCallback() { this.start(); }
-  disconnectedCallback() { this.client?.close(); this.client = null; }
-  attributeChangedCallback(name) { if (name === "url" && this.client) { this.client.close(); this.client = null; this.start(); } }
+  connectedCallback() {
+    // A token set before the element was defined is an own property hiding the setter.
+    if (Object.prototype.hasOwnProperty.call(this, "token")) { const value = this.token; delete this.token; this.token = value; }
+    this.start();
+  }
 
-  start() {
+  disconnectedCallback() {
+    // Moved rather than removed: keep the connection (and its place in the stream).
+    queueMicrotask(() => { if (!this.isConnected) { this.client?.close(); this.client = null; } });
+  }
+
+  attributeChangedCallback(name) {
+    if (name === "url" && this.client) {
+      const resumeFrom = this.client.lastEventId;
+      this.client.close();
+      this.client = null;
+      this.start(resumeFrom);
+    }
+  }
+
+  start(lastEventId = null) {
     if (this.client || !this._token) return;
     const url = this.getAttribute("url") || defaultUrl();
-    const client = new AgentWireClient({ url, token: this._token });
+    const client = new AgentWireClient({
+      url,
+      lastEventId,
+      token: () => (typeof this._token === "function" ? this._token() : this._token),
+    });
     this.client = client;
     client.on("connection", ({ state }) => this.showState(state));
     client.on("*", (event) => this.render(event));
-    client.on("resume_failed", () => this.notice("Part of the history could not be restored after reconnecting; reload to see it all."));
-    client.on("error", (error) => { if (error.code !== "connection_lost") this.notice(`${error.code}: ${error.message}`); });
+    client.on("resume_failed", () => this.historyLost());
+    client.on("error", (error) => this.problem(error));
     client.connect().catch(() => {});
   }
 
@@ -81,7 +104,10 @@ class AgentWireChat extends HTMLElement {
       this.attachRun(runId, turn);
       return runId;
     } catch (error) {
-      turn.append(element("p", "failure", `Not started: ${error.code} – ${error.message}`));
+      const text = error.code === "connection_lost"
+        ? "The connection dropped while starting; the run may have started and will show here if so."
+        : `Not started: ${error.code} – ${error.message}`;
+      turn.append(element("p", "failure", text));
       throw error;
     }
   }
@@ -112,7 +138,7 @@ class AgentWireChat extends HTMLElement {
       const cancel = element("button", "cancel", "Cancel");
       cancel.type = "button";
       cancel.setAttribute("aria-label", "Cancel this run");
-      cancel.addEventListener("click", () => this.client?.cancelRun(runId));
+      cancel.addEventListener("click", () => { this.input.focus(); this.client?.cancelRun(runId); });
       block.cancel = cancel;
       block.prepend(cancel);
       block.tools = new Map();
@@ -156,20 +182,42 @@ class AgentWireChat extends HTMLElement {
       }
       case "agent_completed":
         block.dataset.status = data.status;
+        if (block.cancel.contains(this.shadowRoot.activeElement)) this.input.focus();
         block.cancel.remove();
-        if (data.status === "succeeded") block.append(element("p", "answer", data.output));
-        else if (data.status === "failed") block.append(element("p", "failure", `Failed: ${data.error.code} – ${data.error.message}`));
+        block.tools.clear();
+        if (data.status === "succeeded") block.append(element("p", "answer", data.output ?? ""));
+        else if (data.status === "failed") block.append(element("p", "failure", `Failed: ${data.error?.code ?? "unknown"} – ${data.error?.message ?? ""}`));
         else block.append(element("p", "notice", "Cancelled."));
         break;
     }
-    this.log.scrollTop = this.log.scrollHeight;
+    this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   showState(state) {
+    if (state === "open") this.lastProblem = null;
     const text = { idle: "Not connected", connecting: "Connecting…", open: "Connected", reconnecting: "Reconnecting…", closed: "Disconnected" }[state] ?? state;
     this.statusLine.dataset.state = state;
     this.statusLine.textContent = text;
     this.dispatchEvent(new CustomEvent("agentwire-connection", { detail: { state } }));
+  }
+
+  /** Runs still shown as running may have ended while the history was lost. */
+  historyLost() {
+    for (const block of this.runs.values()) {
+      if (block.dataset.status !== "running") continue;
+      block.dataset.status = "unknown";
+      block.cancel.remove();
+      block.append(element("p", "notice", "What happened to this run could not be restored."));
+    }
+    this.notice("Part of the history could not be restored after reconnecting; reload to see it all.");
+  }
+
+  /** Connection drops show in the status line; other problems once each until the next success. */
+  problem(error) {
+    if (error.code === "connection_lost") return;
+    if (this.lastProblem === error.code && error.code === "token_failed") return;
+    this.lastProblem = error.code;
+    this.notice(`${error.code}: ${error.message}`);
   }
 
   notice(text) {

@@ -37,7 +37,11 @@ export interface Resumed { type: "resumed"; replayed: number }
 export interface ResumeFailed { type: "resume_failed"; reason: "invalid_id" | "server_restarted" | "unknown_id" | "expired" | string }
 
 export declare class AgentWireError extends Error {
-  /** A protocol error code (e.g. "too_many_runs"), or a client one: "connection_lost", "closed", "token_failed", "invalid_frame". */
+  constructor(code: string, message: string, requestId?: string);
+  /**
+   * A protocol error code (e.g. "too_many_runs"), or a client one: "connection_lost", "closed",
+   * "token_failed", "invalid_frame", "handler_error".
+   */
   readonly code: string;
   readonly requestId?: string;
 }
@@ -55,9 +59,16 @@ export interface AgentWireClientOptions {
   url: string;
   /** A JWT, or a function returning a fresh one; called on every connect. */
   token: string | (() => string | Promise<string>);
+  /** Resume from this event id on the first connect (e.g. one kept across a page's own reloads). */
+  lastEventId?: string | null;
   reconnect?: ReconnectOptions;
   /** How often to ping; a ping left unanswered until the next one drops the connection. 0 disables. */
   pingIntervalMs?: number;
+  /** For tests: the WebSocket class, the random source for jitter, and the timer functions. */
+  WebSocket?: new (url: string, protocol: string) => WebSocket;
+  random?: () => number;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
 }
 
 export interface EventMap {

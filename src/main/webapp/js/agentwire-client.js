@@ -2,6 +2,8 @@
 // backoff and jitter, resumes with the id of the last event it processed, and splits batched
 // frames. No dependencies, no build step. See docs/client.md.
 
+const MAX_INPUT_BYTES = 32 * 1024;
+const MAX_FRAME_BYTES = 64 * 1024;
 const EVENT_TYPES = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
 
 /** An error the server sent (or the client raised) for one request. */
@@ -41,7 +43,7 @@ export class AgentWireClient {
    * @param {string | (() => string | Promise<string>)} options.token a JWT, or a function that
    *   returns a fresh one; called on every connect, so expired tokens are renewed
    */
-  constructor({ url, token, reconnect = {}, pingIntervalMs = 25000, WebSocket: Socket = globalThis.WebSocket, random = Math.random, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (id) => clearTimeout(id) } = {}) {
+  constructor({ url, token, lastEventId = null, reconnect = {}, pingIntervalMs = 25000, WebSocket: Socket = globalThis.WebSocket, random = Math.random, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (id) => clearTimeout(id) } = {}) {
     if (!url) throw new TypeError("url is required");
     this.url = url;
     this.token = token;
@@ -52,7 +54,7 @@ export class AgentWireClient {
     this.setTimer = setTimer;
     this.clearTimer = clearTimer;
     this.state = "idle";
-    this.lastEventId = null;
+    this.lastEventId = lastEventId;
     this.handlers = new Map();
     this.pending = new Map();
     this.outbox = [];
@@ -77,6 +79,10 @@ export class AgentWireClient {
 
   /** Starts a run; resolves with { runId, threadId } from run_accepted. */
   startRun({ input, agent, threadId } = {}) {
+    if (typeof input !== "string") return Promise.reject(new AgentWireError("invalid_message", "input must be a string"));
+    if (new TextEncoder().encode(input).length > MAX_INPUT_BYTES) {
+      return Promise.reject(new AgentWireError("invalid_message", `input is longer than ${MAX_INPUT_BYTES} bytes`));
+    }
     const message = { type: "start_run", input };
     if (agent) message.agent = agent;
     if (threadId) message.thread_id = threadId;
@@ -97,12 +103,16 @@ export class AgentWireClient {
 
   /** Closes for good: no reconnect, pending requests are rejected. */
   close() {
+    if (this.state === "closed") return;
     this.setState("closed");
     this.clearTimer(this.timer);
     this.stopPinging();
-    this.failPending("closed", "the client was closed");
+    this.outbox = [];
+    this.failPending("closed", "the client was closed", () => true);
     this.rejectOpened?.(new AgentWireError("closed", "the client was closed"));
-    if (this.socket) this.socket.close(1000, "closed by the client");
+    const socket = this.socket;
+    this.socket = null; // frames still in flight on it are not dispatched any more
+    if (socket) socket.close(1000, "closed by the client");
   }
 
   // ---- internals ----
@@ -122,24 +132,27 @@ export class AgentWireClient {
     this.socket = socket;
     socket.onopen = () => {
       if (socket !== this.socket) return;
-      this.attempt = 0;
+      const queued = this.outbox;
+      this.outbox = [];
+      for (const { text, requestId } of queued) this.transmit(socket, text, requestId);
       this.setState("open");
       this.resolveOpened?.();
       this.startPinging();
-      const queued = this.outbox;
-      this.outbox = [];
-      for (const text of queued) socket.send(text);
     };
     socket.onmessage = (event) => {
       if (socket !== this.socket) return;
-      let messages;
-      try {
-        messages = parseFrame(event.data);
-      } catch (error) {
-        this.emit("error", new AgentWireError("invalid_frame", "the server sent a frame that is not JSON Lines"));
-        return;
+      this.attempt = 0; // the server talks to us: a healthy connection, so backoff starts over
+      for (const line of String(event.data).split("\n")) {
+        if (!line) continue;
+        let message;
+        try {
+          message = JSON.parse(line);
+        } catch (error) {
+          this.emit("error", new AgentWireError("invalid_frame", "the server sent a line that is not JSON"));
+          continue;
+        }
+        this.dispatch(message);
       }
-      for (const message of messages) this.dispatch(message);
     };
     socket.onclose = (event) => {
       if (socket === this.socket) this.lost(`connection closed (${event.code}${event.reason ? ": " + event.reason : ""})`);
@@ -152,7 +165,7 @@ export class AgentWireClient {
     const socket = this.socket;
     this.socket = null;
     this.stopPinging();
-    this.failPending("connection_lost", "the connection closed before the server answered");
+    this.failPending("connection_lost", "the connection closed before the server answered; the run may have started", (request) => request.socket === socket);
     if (this.state === "closed") return;
     if (socket && socket.readyState < 2) socket.close(4000, reason);
     this.emit("error", new AgentWireError("connection_lost", reason));
@@ -194,27 +207,46 @@ export class AgentWireClient {
   }
 
   request(message) {
+    if (this.state === "closed") return Promise.reject(new AgentWireError("closed", "the client was closed"));
     const requestId = this.newRequestId();
+    const text = JSON.stringify({ ...message, request_id: requestId });
+    if (new TextEncoder().encode(text).length > MAX_FRAME_BYTES) {
+      return Promise.reject(new AgentWireError("invalid_message", `the message is longer than ${MAX_FRAME_BYTES} bytes`, requestId));
+    }
     return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.send({ ...message, request_id: requestId });
+      this.pending.set(requestId, { resolve, reject, socket: null });
+      this.enqueue(text, requestId);
     });
   }
 
   send(message) {
     if (this.state === "closed") throw new AgentWireError("closed", "the client was closed");
-    const text = JSON.stringify(message);
-    if (this.socket && this.state === "open") this.socket.send(text);
-    else this.outbox.push(text);
+    this.enqueue(JSON.stringify(message), message.request_id);
+  }
+
+  /** Sends now when open; otherwise keeps it for the next connection. */
+  enqueue(text, requestId) {
+    if (this.socket && this.state === "open") this.transmit(this.socket, text, requestId);
+    else this.outbox.push({ text, requestId });
+  }
+
+  transmit(socket, text, requestId) {
+    const request = this.pending.get(requestId);
+    if (request) request.socket = socket;
+    socket.send(text);
   }
 
   newRequestId() {
     return "c" + this.nextRequest++;
   }
 
-  failPending(code, reason) {
-    for (const [requestId, request] of this.pending) request.reject(new AgentWireError(code, reason, requestId));
-    this.pending.clear();
+  /** Rejects the pending requests that match; the others (not sent yet) keep waiting. */
+  failPending(code, reason, matches) {
+    for (const [requestId, request] of this.pending) {
+      if (!matches(request)) continue;
+      this.pending.delete(requestId);
+      request.reject(new AgentWireError(code, reason, requestId));
+    }
   }
 
   /** A ping that gets no pong before the next one means a dead connection: drop it and resume. */
@@ -248,7 +280,7 @@ export class AgentWireClient {
       try {
         handler(value);
       } catch (error) {
-        if (type !== "error") this.emit("error", error);
+        if (type !== "error") this.emit("error", new AgentWireError("handler_error", `a ${type} handler threw: ${error?.message ?? error}`));
       }
     }
   }

@@ -1,4 +1,4 @@
-// Unit tests of agentwire-client.js, run in the browser by BrowserChatIT: a fake WebSocket and
+// Unit tests of agentwire-client.js, run in the browser by ChatInChromiumIT: a fake WebSocket and
 // hand-driven timers make every reconnect, resume and error path deterministic.
 import { AgentWireClient, AgentWireError, backoffDelay, connectionUrl, parseFrame } from "../js/agentwire-client.js";
 
@@ -189,6 +189,92 @@ test("a token function that fails is reported and retried", async () => {
   equal(errors, ["token_failed"], "reported");
   clock.fire(); await settle();
   equal(socket().url, "ws://host/agentwire/ws?access_token=ok", "retried");
+});
+
+test("a message queued while reconnecting survives a failed attempt and is sent once", async () => {
+  const { c, clock, socket } = client();
+  c.connect(); await settle(); socket().serverOpen();
+  socket().serverCloses(1006);
+  const run = c.startRun({ input: "queued" });
+  let settled = false;
+  run.then(() => { settled = true; }, () => { settled = true; });
+  clock.fire(); await settle();
+  socket().serverCloses(1006); // this attempt never opened
+  await settle();
+  assert(!settled, "the queued request is still waiting");
+  clock.fire(); await settle();
+  socket().serverOpen();
+  const sent = socket().sent.filter((m) => m.type === "start_run");
+  equal(sent.map((m) => m.input), ["queued"], "sent exactly once, on the connection that opened");
+  socket().serverSends({ type: "run_accepted", request_id: sent[0].request_id, run_id: "r-5", thread_id: "t-5" });
+  equal(await run, { runId: "r-5", threadId: "t-5" }, "and answered");
+});
+
+test("input over 32 KiB is refused before it can cost the connection", async () => {
+  const { c, socket } = client();
+  c.connect(); await settle(); socket().serverOpen();
+  const error = await c.startRun({ input: "é".repeat(16 * 1024 + 1) }).then(() => null, (e) => e);
+  equal(error?.code, "invalid_message", "refused locally (the limit is in UTF-8 bytes)");
+  equal(socket().sent.length, 0, "nothing was sent");
+  equal(c.state, "open", "the connection is untouched");
+});
+
+test("a server that accepts and drops at once does not defeat the backoff", async () => {
+  const { c, clock, socket } = client({ reconnect: { minDelayMs: 100, factor: 2, jitter: 0 } });
+  c.connect(); await settle();
+  const delays = [];
+  for (let i = 0; i < 4; i++) {
+    socket().serverOpen();
+    socket().serverCloses(1011);
+    delays.push(clock.fire());
+    await settle();
+  }
+  equal(delays, [100, 200, 400, 800], "growing");
+});
+
+test("one line that is not JSON does not cost the other events of its frame", async () => {
+  const { c, socket } = client();
+  const seen = [], errors = [];
+  c.on("*", (e) => seen.push(e.seq));
+  c.on("error", (e) => errors.push(e.code));
+  c.connect(); await settle(); socket().serverOpen();
+  socket().onmessage({ data: JSON.stringify(event(1, "agent_started")) + "\n{broken\n" + JSON.stringify(event(2)) });
+  equal(seen, [1, 2], "both events");
+  equal(errors, ["invalid_frame"], "the bad line reported");
+});
+
+test("after close() nothing more reaches the handlers", async () => {
+  const { c, socket } = client();
+  const seen = [];
+  c.on("*", (e) => seen.push(e.seq));
+  c.connect(); await settle(); socket().serverOpen();
+  const old = socket();
+  c.close();
+  old.onmessage?.({ data: JSON.stringify(event(1, "agent_started")) });
+  equal(seen, [], "a frame still in flight is ignored");
+});
+
+test("queued messages go out before anything a connection handler sends", async () => {
+  const { c, clock, socket } = client();
+  c.connect(); await settle(); socket().serverOpen();
+  socket().serverCloses(1006);
+  c.cancelRun("r-queued");
+  c.on("connection", ({ state }) => { if (state === "open") c.cancelRun("r-from-handler"); });
+  clock.fire(); await settle();
+  socket().serverOpen();
+  equal(socket().sent.map((m) => m.run_id), ["r-queued", "r-from-handler"], "in order");
+});
+
+test("a handler that throws is reported as handler_error and the others still run", async () => {
+  const { c, socket } = client();
+  const errors = [], seen = [];
+  c.on("error", (e) => errors.push(e.code));
+  c.on("*", () => { throw new TypeError("oops"); });
+  c.on("*", (e) => seen.push(e.seq));
+  c.connect(); await settle(); socket().serverOpen();
+  socket().serverSends(event(1, "agent_started"));
+  equal(seen, [1], "the other handler ran");
+  equal(errors, ["handler_error"], "reported");
 });
 
 const results = [];
