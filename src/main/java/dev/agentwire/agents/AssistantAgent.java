@@ -2,10 +2,12 @@ package dev.agentwire.agents;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,9 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class AssistantAgent implements Agent {
+
+  /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   private static final Pattern EXPRESSION =
       Pattern.compile("[-+(]*\\s*\\d[\\d.\\s]*(?:[-+*/%^×÷()]+\\s*[-+(]*\\s*\\d[\\d.\\s)]*)+");
@@ -46,7 +51,7 @@ public class AssistantAgent implements Agent {
       context.think("I'll compute " + expression + " with the calculator.");
       ToolOutcome outcome =
           context.callTool(
-              "calculator", Json.createObjectBuilder().add("expression", expression).build());
+              "calculator", JSON.createObjectBuilder().add("expression", expression).build());
       answers.add(
           outcome.ok()
               ? expression + " = " + outcome.result().asJsonObject().get("value")
@@ -57,7 +62,7 @@ public class AssistantAgent implements Agent {
       String zoneName = zone.find() ? zone.group(1) : "UTC";
       context.think("You asked about the date or time; I'll read the clock for " + zoneName + ".");
       ToolOutcome outcome =
-          context.callTool("clock", Json.createObjectBuilder().add("zone", zoneName).build());
+          context.callTool("clock", JSON.createObjectBuilder().add("zone", zoneName).build());
       if (outcome.ok()) {
         JsonObject now = outcome.result().asJsonObject();
         answers.add(

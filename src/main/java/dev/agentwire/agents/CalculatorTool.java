@@ -2,13 +2,18 @@ package dev.agentwire.agents;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.util.Map;
 
 /** Evaluates {@code expression} with {@link Arithmetic}. */
 @ApplicationScoped
 public class CalculatorTool implements Tool {
+
+  /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   @Override
   public String name() {
@@ -20,7 +25,7 @@ public class CalculatorTool implements Tool {
     if (!(arguments.get("expression") instanceof JsonString expression)) {
       throw new IllegalArgumentException("expression must be a string");
     }
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("expression", expression.getString())
         .add("value", Arithmetic.evaluate(expression.getString()))
         .build();

@@ -2,6 +2,7 @@ package dev.agentwire.agents;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Clock;
@@ -11,10 +12,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.util.Locale;
+import java.util.Map;
 
 /** The current date and time in a time zone ({@code zone}, an IANA id; UTC when absent). */
 @ApplicationScoped
 public class ClockTool implements Tool {
+
+  /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   private final Clock clock;
 
@@ -41,7 +46,7 @@ public class ClockTool implements Tool {
       throw new IllegalArgumentException("unknown time zone: " + zoneName);
     }
     ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
-    return Json.createObjectBuilder()
+    return JSON.createObjectBuilder()
         .add("zone", zone.getId())
         .add("iso", now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .add("date", now.format(DateTimeFormatter.ofPattern("EEEE d MMMM uuuu", Locale.ENGLISH)))

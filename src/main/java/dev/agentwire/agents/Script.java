@@ -7,9 +7,11 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -30,10 +32,13 @@ public record Script(List<Step> steps, String output) {
 
   private static final Set<String> STEP_KINDS = Set.of("think", "tool", "fail");
 
+  /** Made once: each {@code Json.createParser} would look the JSON-P provider up again. */
+  private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+
   /** Parses a script, or throws {@link AgentFailure} with code {@code invalid_input}. */
   public static Script parse(String input) throws AgentFailure {
     JsonValue document;
-    try (JsonParser parser = Json.createParser(new StringReader(input))) {
+    try (JsonParser parser = PARSERS.createParser(new StringReader(input))) {
       parser.next();
       document = parser.getValue();
       if (parser.hasNext()) {

@@ -2,10 +2,12 @@ package dev.agentwire.agents;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class SleepTool implements Tool {
+
+  /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   static final long MAX_MS = 60_000;
 
@@ -37,6 +42,6 @@ public class SleepTool implements Tool {
       throw new IllegalArgumentException("ms must be between 0 and " + MAX_MS);
     }
     Thread.sleep(ms);
-    return Json.createObjectBuilder().add("slept_ms", ms).build();
+    return JSON.createObjectBuilder().add("slept_ms", ms).build();
   }
 }

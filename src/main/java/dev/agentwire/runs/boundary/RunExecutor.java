@@ -8,14 +8,19 @@ import dev.agentwire.runs.control.ToolDispatcher;
 import dev.agentwire.runs.entity.Run;
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
  * Executes runs on the container's EJB asynchronous threads, each with its own notifier bound to
- * the run's owner, thread and run.
+ * the run's owner, thread and run. Runs last seconds to minutes: they must not hold a container
+ * transaction (an agent that needs one starts its own, for example through a {@code @Transactional}
+ * bean).
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class RunExecutor {
 
   @Inject Instance<RunNotifier> notifiers;
