@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,7 @@ final class Connection implements Subscriber {
   private final TokenBucket inboundRate;
   private final ScheduledExecutorService scheduler;
   private final long closeGraceMs;
+  private final AtomicBoolean dirty = new AtomicBoolean();
 
   Connection(
       Session session, String user, SocketSettings settings, ScheduledExecutorService scheduler) {
@@ -91,6 +93,16 @@ final class Connection implements Subscriber {
   @Override
   public void flush() {
     outbox.flush();
+  }
+
+  @Override
+  public boolean markDirty() {
+    return dirty.compareAndSet(false, true);
+  }
+
+  @Override
+  public void clearDirty() {
+    dirty.set(false);
   }
 
   @Override

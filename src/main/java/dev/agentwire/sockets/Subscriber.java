@@ -18,6 +18,11 @@ interface Subscriber {
   /** Starts writing what is queued; must not block. */
   void flush();
 
+  /** Marks it as waiting for a flush; false if it already was. */
+  boolean markDirty();
+
+  void clearDirty();
+
   /** How much is waiting to be written to this subscriber, in characters. */
   long backlog();
 }

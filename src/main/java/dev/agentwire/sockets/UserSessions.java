@@ -35,6 +35,7 @@ public class UserSessions {
   @Inject WireFormat wire;
   @Inject EventHistory history;
   @Inject SocketSettings settings;
+  @Inject Flusher flusher;
   @Resource ManagedScheduledExecutorService scheduler;
 
   public UserSessions() {}
@@ -99,6 +100,14 @@ public class UserSessions {
     return prelude;
   }
 
+  private void flush(Subscriber subscriber) {
+    if (flusher == null) {
+      subscriber.flush(); // outside the container (unit tests): write at once
+    } else {
+      flusher.schedule(subscriber);
+    }
+  }
+
   /** One subscriber's trouble is its own: the others still get the event. */
   private static void deliver(Subscriber subscriber, AgentEvent event, Runnable step) {
     try {
@@ -135,8 +144,8 @@ public class UserSessions {
             }
             return subscribers;
           });
-      // Outside the lock: a socket write may call back into the container, and from there here.
-      reached.forEach(subscriber -> deliver(subscriber, event, subscriber::flush));
+      // Outside the lock, and off this thread: the flusher writes, batching what queued up.
+      reached.forEach(subscriber -> deliver(subscriber, event, () -> flush(subscriber)));
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
       LOG.log(Level.SEVERE, "could not deliver " + event.type() + " of run " + event.runId(), e);

@@ -78,6 +78,14 @@ class UserSessionsHandoverTest {
       return 0;
     }
 
+    @Override
+    public boolean markDirty() {
+      return true;
+    }
+
+    @Override
+    public void clearDirty() {}
+
     synchronized int size() {
       return messages.size();
     }
