@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 final class Connection implements Subscriber {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final ClassLoader SEND_CONTEXT = ClassLoader.getPlatformClassLoader();
   private static final byte[] DRAINED = "agentwire-drained".getBytes(StandardCharsets.US_ASCII);
   private static final CloseReason OVERFLOWED =
       new CloseReason(
@@ -58,12 +59,27 @@ final class Connection implements Subscriber {
             this::writeFailed);
   }
 
-  /** Hands one frame to the container; a socket that is already gone fails the send, not us. */
+  /**
+   * Hands one frame to the container; a socket that is already gone fails the send, not us.
+   *
+   * <p>The send runs with the platform class loader as the thread's context class loader. Tyrus
+   * reschedules the session's idle-timeout task on every send, on the container's managed scheduled
+   * executor, and Payara's context capture for that task looks up {@code ThreadContextProvider}
+   * services through the context class loader; through the web application's class loader that
+   * lookup searches every jar of the server, which cost a third of the server's CPU per event
+   * (docs/performance.md). The platform class loader answers it at once, and nothing the send does
+   * needs the application's classes by name.
+   */
   private void write(String frame, Consumer<Throwable> done) {
+    Thread thread = Thread.currentThread();
+    ClassLoader application = thread.getContextClassLoader();
+    thread.setContextClassLoader(SEND_CONTEXT);
     try {
       session.getAsyncRemote().sendText(frame, result -> done.accept(result.getException()));
     } catch (RuntimeException e) {
       done.accept(e);
+    } finally {
+      thread.setContextClassLoader(application);
     }
   }
 

@@ -1,0 +1,89 @@
+# Shared by bench/run.sh and bench/profile.sh: building, starting and stopping the targets, and
+# running the load generator. Servers run on CPU 0, the load generator on CPU 1.
+PORT=18080
+OUT=target/bench
+SECRET="bench-secret-that-is-long-enough-for-hs256"
+SERVER=
+trap 'stop_server' EXIT
+mkdir -p "$OUT"
+
+# AgentWire's WAR and the bare endpoint's WAR, both for target/payara-micro.jar.
+build_payara_targets() {
+  echo "building AgentWire and the bare endpoint…" >&2
+  mvn -q -B -DskipTests package
+  local api_jar
+  api_jar=$(find ~/.m2/repository/jakarta/platform/jakarta.jakartaee-web-api/10.0.0 -name '*.jar' | head -1)
+  rm -rf "$OUT/bare" && mkdir -p "$OUT/bare/WEB-INF/classes"
+  javac -d "$OUT/bare/WEB-INF/classes" -cp "$api_jar" bench/bare/BareEndpoint.java
+  (cd "$OUT/bare" && jar cf ../bare.war WEB-INF)
+}
+
+# The peers a user might pick instead: Node ws (from the committed lock file) and Spring Boot.
+build_peers() {
+  echo "building the peers (Node ws, Spring Boot)…" >&2
+  (cd bench/node && npm ci --silent --no-audit --no-fund)
+  mvn -q -B -f bench/spring/pom.xml package
+}
+
+# Starts a target on 127.0.0.1:$PORT pinned to CPU 0 and waits until it accepts connections.
+#   start_server TARGET [extra JVM option]
+start_server() {
+  local target=$1 jvm_extra=${2:-} ready log=$OUT/$1-server.log
+  case $target in
+    agentwire | bare)
+      local war=target/agentwire.war
+      [[ $target == bare ]] && war=$OUT/bare.war
+      AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
+      AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
+        taskset -c 0 java -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar target/payara-micro.jar \
+          --deploy "$war" --contextroot "$target" --port $PORT --nohazelcast \
+          --prebootcommandfile server-config/pre-boot-commands.asadmin \
+          --postbootcommandfile server-config/post-boot-commands.asadmin > "$log" 2>&1 &
+      ready="Payara Micro URLs" ;;
+    node-ws)
+      taskset -c 0 node bench/node/server.js $PORT > "$log" 2>&1 &
+      ready="listening on $PORT" ;;
+    spring)
+      taskset -c 0 java -Xmx1g $jvm_extra -jar bench/spring/target/bench-spring.jar $PORT > "$log" 2>&1 &
+      ready="listening on $PORT" ;;
+    *) echo "unknown target $target" >&2; exit 2 ;;
+  esac
+  SERVER=$!
+  for _ in $(seq 1 180); do
+    if grep -q "$ready" "$log"; then return 0; fi
+    if ! kill -0 $SERVER 2>/dev/null; then break; fi
+    sleep 1
+  done
+  echo "the $target server did not start; see $log" >&2
+  exit 1
+}
+
+stop_server() {
+  if [[ -n $SERVER ]]; then
+    kill $SERVER 2>/dev/null || true
+    wait $SERVER 2>/dev/null || true
+    SERVER=
+  fi
+}
+
+target_url() {
+  case $1 in
+    agentwire) echo "ws://127.0.0.1:$PORT/agentwire/ws" ;;
+    bare) echo "ws://127.0.0.1:$PORT/bare/ws" ;;
+    *) echo "ws://127.0.0.1:$PORT/ws" ;;
+  esac
+}
+
+# The load generator on CPU 1: load SCENARIO TARGET [options…]; prints one line of JSON.
+load() {
+  local scenario=$1 target=$2
+  shift 2
+  local mode=echo5
+  [[ $target == agentwire ]] && mode=agentwire
+  taskset -c 1 java -Xmx2g -Xss512k bench/load/LoadGenerator.java "$scenario" "$(target_url "$target")" "$mode" "$SECRET" "$@"
+}
+load_saturate() { load saturate "$1" --connections "$2" --seconds "$3"; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
