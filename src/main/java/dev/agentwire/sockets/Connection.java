@@ -41,12 +41,21 @@ final class Connection implements Subscriber {
   private final ScheduledExecutorService scheduler;
   private final long closeGraceMs;
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final Consumer<Subscriber> writeSoon;
 
+  /**
+   * @param writeSoon has the connection's queue written soon, off the calling thread (the flusher)
+   */
   Connection(
-      Session session, String user, SocketSettings settings, ScheduledExecutorService scheduler) {
+      Session session,
+      String user,
+      SocketSettings settings,
+      ScheduledExecutorService scheduler,
+      Consumer<Subscriber> writeSoon) {
     this.session = session;
     this.user = user;
     this.scheduler = scheduler;
+    this.writeSoon = writeSoon;
     this.closeGraceMs = settings.closeGraceMs();
     this.inboundRate =
         new TokenBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
@@ -96,9 +105,15 @@ final class Connection implements Subscriber {
     outbox.begin(prelude);
   }
 
-  /** Queues and writes one serialized message (a reply); never blocks. */
+  /**
+   * Queues one serialized message (a reply) and has it written soon, with whatever else is queued
+   * by then: a run's {@code run_accepted} usually leaves in one frame with its first events. Never
+   * blocks.
+   */
   void send(String json) {
-    outbox.offer(json);
+    if (outbox.enqueue(json)) {
+      writeSoon.accept(this);
+    }
   }
 
   @Override

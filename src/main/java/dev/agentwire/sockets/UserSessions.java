@@ -51,7 +51,7 @@ public class UserSessions {
    * @param lastEventId the id of the last event the client processed, or null for no resume
    */
   Connection open(Session session, String user, String lastEventId) {
-    Connection connection = new Connection(session, user, settings, scheduler);
+    Connection connection = new Connection(session, user, settings, scheduler, this::flush);
     subscribe(user, lastEventId, connection);
     return connection;
   }
