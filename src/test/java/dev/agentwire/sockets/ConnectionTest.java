@@ -1,0 +1,137 @@
+package dev.agentwire.sockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a connection hands frames to the container: replies are queued and left to the flusher, and
+ * every send runs with the platform class loader as the context class loader (which spares Payara a
+ * class-path scan per send), with the caller's restored afterwards, whatever the send does.
+ */
+class ConnectionTest {
+
+  private final List<String> frames = new ArrayList<>();
+  private final List<ClassLoader> contextDuringSend = new ArrayList<>();
+  private final List<Subscriber> writeSoon = new ArrayList<>();
+  private final ClassLoader caller = new URLClassLoader(new URL[0], getClass().getClassLoader());
+  private ClassLoader original;
+  private final CompletableFuture<CloseReason> closedWith = new CompletableFuture<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private RuntimeException sendFailure;
+  private Connection connection;
+
+  @BeforeEach
+  void setUp() {
+    original = Thread.currentThread().getContextClassLoader();
+    Thread.currentThread().setContextClassLoader(caller);
+    SocketSettings settings = new SocketSettings();
+    settings.outboxMaxMessages = 100;
+    settings.outboxMaxBytes = 1 << 20;
+    settings.messagesPerSecond = 100;
+    settings.burst = 100;
+    settings.closeGraceMs = 1_000;
+    connection = new Connection(session(), "ann", settings, scheduler, writeSoon::add);
+  }
+
+  @AfterEach
+  void restore() {
+    scheduler.shutdownNow();
+    Thread.currentThread().setContextClassLoader(original);
+  }
+
+  @Test
+  void aReplyIsQueuedForTheFlusherNotWrittenOnTheCallersThread() {
+    connection.send("{\"type\":\"pong\"}");
+
+    assertEquals(List.of(), frames);
+    assertEquals(List.of(connection), writeSoon);
+
+    connection.flush();
+    assertEquals(List.of("{\"type\":\"pong\"}"), frames);
+  }
+
+  @Test
+  void whatQueuedMeanwhileLeavesAsOneFrame() {
+    connection.send("{\"n\":1}");
+    connection.enqueue("{\"n\":2}");
+    connection.flush();
+
+    assertEquals(List.of("{\"n\":1}\n{\"n\":2}"), frames);
+  }
+
+  @Test
+  void sendsRunWithThePlatformClassLoaderAndRestoreTheCallers() {
+    connection.send("{\"n\":1}");
+    connection.flush();
+
+    assertEquals(List.of(ClassLoader.getPlatformClassLoader()), contextDuringSend);
+    assertSame(caller, Thread.currentThread().getContextClassLoader());
+  }
+
+  @Test
+  void aSendThatThrowsStillRestoresTheCallersClassLoaderAndClosesTheConnection() throws Exception {
+    sendFailure = new IllegalStateException("the socket is gone");
+    connection.send("{\"n\":1}");
+    connection.flush();
+
+    assertSame(caller, Thread.currentThread().getContextClassLoader());
+    assertTrue(connection.closing(), "a failed write closes the outbox");
+    CloseReason reason = closedWith.get(5, TimeUnit.SECONDS);
+    assertEquals(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason.getCloseCode());
+  }
+
+  /** A session whose async endpoint records each frame and completes it at once. */
+  private Session session() {
+    RemoteEndpoint.Async async =
+        (RemoteEndpoint.Async)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Async.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("sendText") && args.length == 2) {
+                    contextDuringSend.add(Thread.currentThread().getContextClassLoader());
+                    if (sendFailure != null) {
+                      throw sendFailure;
+                    }
+                    frames.add((String) args[0]);
+                    ((SendHandler) args[1]).onResult(new SendResult());
+                    return null;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    return (Session)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {Session.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getAsyncRemote" -> async;
+                  case "getId" -> "s-1";
+                  case "isOpen" -> !closedWith.isDone();
+                  case "close" -> {
+                    closedWith.complete((CloseReason) args[0]);
+                    yield null;
+                  }
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+}
