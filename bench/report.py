@@ -41,6 +41,7 @@ table("saturation: events/s with the server on one core", "saturate", [
     ("events/s", sat("events_per_s"), "{:,.0f}"),
     ("ratio to AgentWire", lambda t: med(t, "saturate", "events_per_s") / base, "{:.2f}"),
     ("CPU µs/event", sat("cpu_us_per_event"), "{:.1f}"),
+    ("events/frame", sat("events_per_frame"), "{:.2f}"),
     ("p50 ms", sat("p50_ms"), "{:.1f}"),
     ("p99 ms", sat("p99_ms"), "{:.1f}"),
     ("RSS MB", sat("rss_end_mb"), "{:.0f}"),
@@ -49,6 +50,7 @@ rate = lambda k: (lambda t: med(t, "rate", k))
 table("fixed rate: 1,000 connections × 1 request/s (5,000 events/s)", "rate", [
     ("events/s", rate("events_per_s"), "{:,.0f}"),
     ("CPU µs/event", rate("cpu_us_per_event"), "{:.1f}"),
+    ("events/frame", rate("events_per_frame"), "{:.2f}"),
     ("p50 ms", rate("p50_ms"), "{:.2f}"),
     ("p99 ms", rate("p99_ms"), "{:.2f}"),
     ("p99.9 ms", rate("p999_ms"), "{:.2f}"),

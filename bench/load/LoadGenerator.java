@@ -103,6 +103,7 @@ public class LoadGenerator {
     pacer.shutdownNow();
     double elapsed = (System.nanoTime() - started) / 1e9;
     long events = stats.events.get();
+    long frames = stats.frames.get();
     Cpu cpuAfter = Cpu.read(serverPid);
     // Requests still unanswered a grace period after the end are reported, not waited for forever.
     long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -120,6 +121,7 @@ public class LoadGenerator {
         percentile(stats.handshakeMicros(), 0.99) / 1000.0));
     json.append(String.format("\"events\":%d,\"requests\":%d,\"seconds\":%.3f,\"events_per_s\":%.0f,",
         events, stats.requests.get(), elapsed, events / elapsed));
+    json.append(String.format("\"frames\":%d,\"events_per_frame\":%.2f,", frames, events / (double) Math.max(1, frames)));
     json.append(String.format("\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,",
         percentile(eventLatency, 0.50) / 1000.0, percentile(eventLatency, 0.99) / 1000.0,
         percentile(eventLatency, 0.999) / 1000.0));
@@ -249,6 +251,7 @@ public class LoadGenerator {
 
   static final class Stats {
     final AtomicLong events = new AtomicLong();
+    final AtomicLong frames = new AtomicLong();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final ConcurrentLinkedQueue<Long> handshakes = new ConcurrentLinkedQueue<>();
@@ -344,6 +347,7 @@ public class LoadGenerator {
       if (last) {
         String frame = partial.toString();
         partial.setLength(0);
+        stats.frames.incrementAndGet();
         long nowMicros = epochMicros();
         int completed = 0;
         for (String line : frame.split("\n")) {

@@ -47,16 +47,11 @@ public class Flusher {
 
   private void run() {
     while (!Thread.currentThread().isInterrupted()) {
-      Subscriber next = dirty.poll();
-      if (next == null) {
-        try {
-          next = dirty.take();
-        } catch (InterruptedException e) {
-          return; // undeployed
-        }
-        // Woken by the first message of a burst (a run emits its steps back to back): give the
-        // producer the rest of its turn, so that the burst leaves in one frame, not one per event.
-        Thread.yield();
+      Subscriber next;
+      try {
+        next = dirty.take();
+      } catch (InterruptedException e) {
+        return; // undeployed
       }
       next.clearDirty(); // before flushing: what is queued from now on schedules it again
       try {
