@@ -35,9 +35,14 @@ def table(title, scenario, columns):
         print(f"| {t} | " + " | ".join(cells) + f" | {noisy}/{len(runs(t, scenario))} |")
 
 
+def conns(scenario):
+    found = {r["connections"] for r in rows if r["scenario"] == scenario}
+    return "/".join(f"{c:,}" for c in sorted(found)) or "?"
+
+
 base = med("agentwire", "saturate", "events_per_s") if "agentwire" in targets else float("nan")
 sat = lambda k: (lambda t: med(t, "saturate", k))
-table("saturation: events/s with the server on one core", "saturate", [
+table(f"saturation: {conns('saturate')} connections, events/s with the server on one core", "saturate", [
     ("events/s", sat("events_per_s"), "{:,.0f}"),
     ("ratio to AgentWire", lambda t: med(t, "saturate", "events_per_s") / base, "{:.2f}"),
     ("CPU µs/event", sat("cpu_us_per_event"), "{:.1f}"),
@@ -47,7 +52,7 @@ table("saturation: events/s with the server on one core", "saturate", [
     ("RSS MB", sat("rss_end_mb"), "{:.0f}"),
 ])
 rate = lambda k: (lambda t: med(t, "rate", k))
-table("fixed rate: 1,000 connections × 1 request/s (5,000 events/s)", "rate", [
+table(f"fixed rate: {conns('rate')} connections × 1 request/s (5 events each)", "rate", [
     ("events/s", rate("events_per_s"), "{:,.0f}"),
     ("CPU µs/event", rate("cpu_us_per_event"), "{:.1f}"),
     ("events/frame", rate("events_per_frame"), "{:.2f}"),
@@ -57,7 +62,7 @@ table("fixed rate: 1,000 connections × 1 request/s (5,000 events/s)", "rate", [
     ("request p99 ms", rate("rtt_p99_ms"), "{:.2f}"),
 ])
 hold = lambda k: (lambda t: med(t, "hold", k))
-table("hold: 10,000 connections × 1 request per 10 s, fresh server", "hold", [
+table(f"hold: {conns('hold')} connections × 1 request per 10 s, fresh server", "hold", [
     ("connect all s", hold("connect_s"), "{:.1f}"),
     ("handshake p99 ms", hold("handshake_p99_ms"), "{:.0f}"),
     ("open at end", hold("open_at_end"), "{:,.0f}"),
