@@ -14,6 +14,15 @@ import java.util.function.Function;
  */
 public interface EventHistory {
 
+  /**
+   * Stores an event under the given number of the cluster log, in that log's order (numbers only
+   * grow). The id is the epoch set with {@link #useEpoch} and the number.
+   */
+  Stored appendAs(String owner, long number, Function<String, String> serializer);
+
+  /** Issues and accepts ids of this epoch from now on: the cluster log's, shared by all nodes. */
+  void useEpoch(String epoch);
+
   /** An event as stored: its id in its owner's stream and its wire form. */
   record Stored(String id, String json) {}
 

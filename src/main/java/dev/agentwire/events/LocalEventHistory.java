@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,7 +64,7 @@ public class LocalEventHistory implements EventHistory {
 
   @Resource ManagedScheduledExecutorService scheduler;
 
-  private final String boot = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
+  private volatile String boot = Long.toString(new SecureRandom().nextLong() >>> 1, 36);
   private final AtomicLong lastNumber = new AtomicLong();
   private final AtomicLong totalBytes = new AtomicLong();
   private final ConcurrentHashMap<String, UserLog> logs = new ConcurrentHashMap<>();
@@ -103,14 +104,37 @@ public class LocalEventHistory implements EventHistory {
 
   @Override
   public Stored append(AgentEvent event, Function<String, String> serializer) {
+    return store(event.owner(), lastNumber::incrementAndGet, serializer);
+  }
+
+  @Override
+  public Stored appendAs(String owner, long number, Function<String, String> serializer) {
+    return store(
+        owner,
+        () -> {
+          lastNumber.accumulateAndGet(number, Math::max);
+          return number;
+        },
+        serializer);
+  }
+
+  @Override
+  public void useEpoch(String epoch) {
+    if (!ID.matcher(epoch + "-1").matches()) {
+      throw new IllegalArgumentException("not an id prefix: " + epoch);
+    }
+    boot = epoch;
+  }
+
+  private Stored store(String owner, LongSupplier numbering, Function<String, String> serializer) {
     while (true) {
-      UserLog log = logs.computeIfAbsent(event.owner(), owner -> new UserLog(lastNumber.get()));
+      UserLog log = logs.computeIfAbsent(owner, user -> new UserLog(lastNumber.get()));
       Stored stored;
       synchronized (log) {
         if (log.retired) {
           continue; // the sweeper dropped it just now: use a fresh one
         }
-        long number = lastNumber.incrementAndGet();
+        long number = numbering.getAsLong();
         String id = boot + "-" + number;
         String json = serializer.apply(id);
         log.add(number, json, clock.millis());

@@ -1,5 +1,7 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.cluster.ClusterLog;
+import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.EventHistory;
 import dev.agentwire.events.EventHistory.Replay;
@@ -8,6 +10,7 @@ import dev.agentwire.sockets.ServerMessages.Resumed;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,12 +34,18 @@ public class UserSessions {
 
   private static final Logger LOG = Logger.getLogger(UserSessions.class.getName());
 
+  /** Where the id goes in a frame published to the cluster log; the first occurrence is the id. */
+  static final String ID_PLACEHOLDER = "@agentwire-id@";
+
+  private volatile ClusterLog clusterLog;
+
   private final ConcurrentHashMap<String, List<Subscriber>> byUser = new ConcurrentHashMap<>();
 
   @Inject WireFormat wire;
   @Inject EventHistory history;
   @Inject SocketSettings settings;
   @Inject Flusher flusher;
+  @Inject ClusterSupport cluster;
   @Resource ManagedScheduledExecutorService scheduler;
 
   public UserSessions() {}
@@ -109,11 +119,11 @@ public class UserSessions {
   }
 
   /** One subscriber's trouble is its own: the others still get the event. */
-  private static void deliver(Subscriber subscriber, AgentEvent event, Runnable step) {
+  private static void deliver(Subscriber subscriber, String what, Runnable step) {
     try {
       step.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not deliver " + event.type() + " to a connection", e);
+      LOG.log(Level.WARNING, "could not deliver " + what + " to a connection", e);
     }
   }
 
@@ -129,26 +139,71 @@ public class UserSessions {
     return subscribers == null ? 0 : subscribers.stream().mapToLong(Subscriber::backlog).sum();
   }
 
+  /**
+   * In cluster mode, starts reading the cluster log at deployment: every node keeps every user's
+   * history, so a client can resume on any node, also one it never was connected to.
+   */
+  void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    if (cluster == null) {
+      return;
+    }
+    cluster
+        .log()
+        .ifPresent(
+            log -> {
+              history.useEpoch(log.epoch());
+              clusterLog = log;
+              log.start(this::fromLog);
+            });
+  }
+
   void route(@Observes AgentEvent event) {
     try {
-      List<Subscriber> reached = new ArrayList<>();
-      byUser.compute(
+      ClusterLog log = clusterLog;
+      if (log != null) {
+        // Every node's reader, this one's included, stores and delivers it, in the log's order.
+        log.publish(event.owner(), wire.write(EventFrame.of(ID_PLACEHOLDER, event)));
+        return;
+      }
+      store(
           event.owner(),
-          (user, subscribers) -> {
-            String json = history.append(event, id -> wire.write(EventFrame.of(id, event))).json();
-            if (subscribers != null) {
-              for (Subscriber subscriber : subscribers) {
-                deliver(subscriber, event, () -> subscriber.enqueue(json));
-                reached.add(subscriber);
-              }
-            }
-            return subscribers;
-          });
-      // Outside the lock, and off this thread: the flusher writes, batching what queued up.
-      reached.forEach(subscriber -> deliver(subscriber, event, () -> flush(subscriber)));
+          event.type() + " of run " + event.runId(),
+          () -> history.append(event, id -> wire.write(EventFrame.of(id, event))));
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
       LOG.log(Level.SEVERE, "could not deliver " + event.type() + " of run " + event.runId(), e);
     }
+  }
+
+  /** An event read from the cluster log: stored under its number there, then delivered. */
+  void fromLog(String owner, long number, String template) {
+    int at = template.indexOf(ID_PLACEHOLDER);
+    String before = template.substring(0, at);
+    String after = template.substring(at + ID_PLACEHOLDER.length());
+    store(
+        owner,
+        "event " + number + " of the cluster log",
+        () -> history.appendAs(owner, number, id -> before + id + after));
+  }
+
+  /**
+   * Stores an event in its owner's history and queues it on each of the owner's connections under
+   * the owner's lock, then has the flusher write them, outside the lock.
+   */
+  private void store(String owner, String what, Supplier<EventHistory.Stored> append) {
+    List<Subscriber> reached = new ArrayList<>();
+    byUser.compute(
+        owner,
+        (user, subscribers) -> {
+          String json = append.get().json();
+          if (subscribers != null) {
+            for (Subscriber subscriber : subscribers) {
+              deliver(subscriber, what, () -> subscriber.enqueue(json));
+              reached.add(subscriber);
+            }
+          }
+          return subscribers;
+        });
+    reached.forEach(subscriber -> deliver(subscriber, what, () -> flush(subscriber)));
   }
 }

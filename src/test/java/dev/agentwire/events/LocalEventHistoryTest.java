@@ -3,6 +3,7 @@ package dev.agentwire.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentwire.events.EventData.AgentThinking;
@@ -79,6 +80,32 @@ class LocalEventHistoryTest {
   }
 
   // ---------------------------------------------------------------- replay
+
+  @Test
+  void inClusterModeIdsAreTheLogsEpochAndNumberAndReplayWorksOnThem() {
+    LocalEventHistory history = unbounded();
+    String before = append(history, "ada", 1).id();
+    history.useEpoch("1et9xyz");
+    Stored first = history.appendAs("ada", 7, id -> json(id, 1));
+    history.appendAs("bob", 8, id -> json(id, 1));
+    Stored third = history.appendAs("ada", 12, id -> json(id, 2));
+
+    assertEquals("1et9xyz-7", first.id());
+    assertEquals("1et9xyz-12", third.id());
+    assertEquals(List.of(json("1et9xyz-12", 2)), history.replayAfter("ada", first.id()).events());
+    assertEquals(
+        Reasons.SERVER_RESTARTED,
+        history.replayAfter("ada", before).failure(),
+        "an id from before the epoch was set belongs to another history");
+    assertEquals(Reasons.UNKNOWN_ID, history.replayAfter("ada", "1et9xyz-13").failure());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "UPPER", "has-dash", "a b"})
+  void anEpochThatCannotPrefixAnIdIsRefused(String epoch) {
+    LocalEventHistory history = unbounded();
+    assertThrows(IllegalArgumentException.class, () -> history.useEpoch(epoch));
+  }
 
   @Test
   void replayAfterAnIdReturnsExactlyTheLaterEventsInOrderAsSerialized() {

@@ -1,0 +1,108 @@
+package dev.agentwire.cluster.hazelcast;
+
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.ringbuffer.StaleSequenceException;
+import dev.agentwire.cluster.ClusterLog;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster log on the data grid Payara embeds: one Hazelcast ringbuffer, whose single partition
+ * orders every append, with one synchronous backup so that a killed member loses nothing that was
+ * acknowledged. Not a CDI bean: it is created only when the cluster mode is on, so that the WAR
+ * never loads Hazelcast classes where there are none.
+ */
+public final class HazelcastLog implements ClusterLog {
+
+  private static final Logger LOG = Logger.getLogger(HazelcastLog.class.getName());
+  static final String NAME = "agentwire-events";
+
+  private final Ringbuffer<String> ring;
+  private final String epoch;
+  private final ThreadFactory threads;
+  private volatile Thread reader;
+
+  public HazelcastLog(Object hazelcast, int capacity, ThreadFactory threads) {
+    HazelcastInstance hz = (HazelcastInstance) hazelcast;
+    hz.getConfig()
+        .addRingBufferConfig(new RingbufferConfig(NAME).setCapacity(capacity).setBackupCount(1));
+    this.ring = hz.getRingbuffer(NAME);
+    IMap<String, String> meta = hz.getMap("agentwire-cluster");
+    String mine = Long.toString(UUID.randomUUID().getMostSignificantBits() >>> 1, 36);
+    String existing = meta.putIfAbsent("epoch", mine);
+    this.epoch = existing == null ? mine : existing;
+    this.threads = threads;
+  }
+
+  @Override
+  public String epoch() {
+    return epoch;
+  }
+
+  @Override
+  public void publish(String owner, String template) {
+    ring.add(owner.length() + ":" + owner + template);
+  }
+
+  @Override
+  public void start(Sink sink) {
+    reader = threads.newThread(() -> read(sink));
+    reader.setName("agentwire-cluster-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read(Sink sink) {
+    long next = ring.headSequence();
+    while (!Thread.currentThread().isInterrupted()) {
+      ReadResultSet<String> batch;
+      try {
+        batch = ring.readManyAsync(next, 1, 1000, null).toCompletableFuture().get();
+      } catch (InterruptedException e) {
+        return; // undeployed
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof StaleSequenceException) {
+          long head = ring.headSequence();
+          LOG.warning("the cluster log dropped events " + next + " to " + (head - 1) + " unread");
+          next = head;
+          continue;
+        }
+        LOG.log(Level.SEVERE, "reading the cluster log failed; retrying in a second", e);
+        try {
+          TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        continue;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        String item = batch.get(i);
+        int colon = item.indexOf(':');
+        int length = Integer.parseInt(item.substring(0, colon));
+        String owner = item.substring(colon + 1, colon + 1 + length);
+        try {
+          sink.accept(owner, batch.getSequence(i) + 1, item.substring(colon + 1 + length));
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "could not deliver an event of the cluster log", e);
+        }
+      }
+      next = batch.getNextSequenceToReadFrom();
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread current = reader;
+    if (current != null) {
+      current.interrupt();
+    }
+  }
+}
