@@ -1,11 +1,30 @@
 package dev.agentwire.cluster;
 
+import dev.agentwire.events.AgentEvent;
+import dev.agentwire.events.EventData.AgentCompleted;
+import dev.agentwire.events.EventData.Failure;
+import dev.agentwire.events.EventData.ToolCompleted;
+import dev.agentwire.events.EventData.ToolExecuting;
+import dev.agentwire.events.EventType;
+import dev.agentwire.runs.control.RunRegistry;
+import dev.agentwire.runs.control.ThreadRegistry;
+import dev.agentwire.runs.entity.Run;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -13,18 +32,31 @@ import javax.naming.NamingException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Whether this node is part of a cluster, and its {@link ClusterLog} if so. Off unless {@code
+ * Whether this node is part of a cluster, and what it does there. Off unless {@code
  * agentwire.cluster.enabled} is true; then the data grid Payara binds at {@code payara/Hazelcast}
  * must be there, or the application does not start (a cluster silently running as separate nodes
  * would lose events). The Hazelcast-specific class is loaded by name only then, so the WAR deploys
  * on servers without Hazelcast.
+ *
+ * <p>In a cluster every event, and every cancel request for a run on another node, goes through one
+ * {@link ClusterLog} that all nodes read in the same order. From it each node knows the runs in
+ * progress anywhere (so that any node can cancel one for its owner) and the threads of every user;
+ * and when a member is lost, the oldest member ends the lost member's runs with {@code
+ * agent_completed} {@code failed} {@code node_lost}, after everything the lost member wrote.
  */
 @ApplicationScoped
 public class ClusterSupport {
 
+  /** Delivers an event read from the log on this node. */
+  public interface EventSink {
+    void event(String owner, long number, String template);
+  }
+
   private static final Logger LOG = Logger.getLogger(ClusterSupport.class.getName());
   static final String HAZELCAST_JNDI = "payara/Hazelcast";
   static final String HAZELCAST_LOG = "dev.agentwire.cluster.hazelcast.HazelcastLog";
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
+  private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
   @Inject
   @ConfigProperty(name = "agentwire.cluster.enabled", defaultValue = "false")
@@ -35,9 +67,24 @@ public class ClusterSupport {
   int capacity;
 
   @Resource ManagedThreadFactory threads;
+  @Inject RunRegistry registry;
+  @Inject ThreadRegistry threadRegistry;
+  @Inject Event<AgentEvent> events;
+
+  /** The runs in progress anywhere, as the log tells them; written by the reader thread only. */
+  private final Map<String, RunInProgress> runs = new ConcurrentHashMap<>();
 
   private ClusterLog log;
   private boolean resolved;
+
+  /** A run in progress somewhere, with its open tool calls ({@code call_id|tool} → start). */
+  private record RunInProgress(
+      String owner,
+      String threadId,
+      String member,
+      long lastSeq,
+      long startedMillis,
+      Map<String, Long> openCalls) {}
 
   /** The cluster log, or empty on a single node. */
   public synchronized Optional<ClusterLog> log() {
@@ -50,6 +97,180 @@ public class ClusterSupport {
               : "cluster mode: events go through the data grid's log (epoch " + log.epoch() + ")");
     }
     return Optional.ofNullable(log);
+  }
+
+  /** Starts reading the log; events go to the sink. Call once, when the cluster log is there. */
+  public void start(EventSink sink) {
+    ClusterLog clusterLog = log().orElseThrow();
+    clusterLog.start(
+        new ClusterLog.Reader() {
+          @Override
+          public void entry(long number, String item) {
+            read(clusterLog, sink, number, item);
+          }
+
+          @Override
+          public void memberLost(String member) {
+            if (clusterLog.oldest()) {
+              // In the log's order: the lost member's runs end after all it wrote.
+              clusterLog.append(
+                  JSON.createObjectBuilder()
+                      .add("k", "lost")
+                      .add("m", member)
+                      .add("by", clusterLog.member())
+                      .build()
+                      .toString());
+            }
+          }
+        });
+  }
+
+  /** Appends an event of a run on this node, in its wire form with a placeholder for its id. */
+  public void publish(AgentEvent event, String template) {
+    log.append(
+        JSON.createObjectBuilder()
+            .add("k", "event")
+            .add("o", event.owner())
+            .add("r", event.runId())
+            .add("t", event.threadId())
+            .add("s", event.seq())
+            .add("c", event.createdAt().toEpochMilli())
+            .add("end", event.type() == EventType.AGENT_COMPLETED)
+            .add("y", event.type().name())
+            .add("call", callOf(event))
+            .add("m", log.member())
+            .add("f", template)
+            .build()
+            .toString());
+  }
+
+  /** The tool call an event opens or closes, as {@code call_id|tool}, or empty. */
+  private static String callOf(AgentEvent event) {
+    if (event.data() instanceof ToolExecuting executing) {
+      return executing.callId() + "|" + executing.tool();
+    }
+    if (event.data() instanceof ToolCompleted completed) {
+      return completed.callId() + "|" + completed.tool();
+    }
+    return "";
+  }
+
+  /**
+   * Asks the node running a run of this owner to cancel it; false when no such run is in progress
+   * anywhere (for this owner: another user's run is answered as if it did not exist).
+   */
+  public boolean requestCancel(String owner, String runId) {
+    RunInProgress run = runs.get(runId);
+    if (log == null || run == null || !run.owner().equals(owner)) {
+      return false;
+    }
+    log.append(
+        JSON.createObjectBuilder()
+            .add("k", "cancel")
+            .add("o", owner)
+            .add("r", runId)
+            .build()
+            .toString());
+    return true;
+  }
+
+  private void read(ClusterLog clusterLog, EventSink sink, long number, String item) {
+    JsonObject entry;
+    try (var reader = READERS.createReader(new StringReader(item))) {
+      entry = reader.readObject();
+    }
+    switch (entry.getString("k")) {
+      case "event" -> {
+        String owner = entry.getString("o");
+        String runId = entry.getString("r");
+        if (entry.getBoolean("end")) {
+          runs.remove(runId);
+        } else {
+          RunInProgress known = runs.get(runId);
+          long created = entry.getJsonNumber("c").longValue();
+          Map<String, Long> calls = known == null ? new LinkedHashMap<>() : known.openCalls();
+          String call = entry.getString("call");
+          if (EventType.TOOL_EXECUTING.name().equals(entry.getString("y"))) {
+            calls.put(call, created);
+          } else if (EventType.TOOL_COMPLETED.name().equals(entry.getString("y"))) {
+            calls.remove(call);
+          }
+          runs.put(
+              runId,
+              new RunInProgress(
+                  owner,
+                  entry.getString("t"),
+                  entry.getString("m"),
+                  entry.getJsonNumber("s").longValue(),
+                  known == null ? created : known.startedMillis(),
+                  calls));
+          if (known == null) {
+            threadRegistry.remember(owner, entry.getString("t"));
+          }
+        }
+        sink.event(owner, number, entry.getString("f"));
+      }
+      case "cancel" ->
+          registry.find(entry.getString("o"), entry.getString("r")).ifPresent(Run::requestCancel);
+      case "lost" -> {
+        if (entry.getString("by").equals(clusterLog.member())) {
+          endRunsOf(entry.getString("m"));
+        }
+      }
+      default -> LOG.warning("unknown entry in the cluster log: " + entry.getString("k"));
+    }
+  }
+
+  /**
+   * Ends, for their users, the runs that were in progress on a member that is gone: each open tool
+   * call with {@code tool_completed} {@code error}, then the run with {@code agent_completed}
+   * {@code failed} {@code node_lost}, numbered on from the last event the log has of the run.
+   */
+  private void endRunsOf(String member) {
+    Instant now = Instant.now();
+    runs.forEach(
+        (runId, run) -> {
+          if (!run.member().equals(member)) {
+            return;
+          }
+          LOG.warning("run " + runId + " of " + run.owner() + " was on a lost member; ending it");
+          long seq = run.lastSeq();
+          for (Map.Entry<String, Long> call : run.openCalls().entrySet()) {
+            String[] idAndTool = call.getKey().split("\\|", 2);
+            events.fire(
+                event(
+                    run,
+                    runId,
+                    ++seq,
+                    now,
+                    EventType.TOOL_COMPLETED,
+                    new ToolCompleted(
+                        idAndTool[0],
+                        idAndTool[1],
+                        "error",
+                        null,
+                        "the server running this tool stopped",
+                        now.toEpochMilli() - call.getValue())));
+          }
+          events.fire(
+              event(
+                  run,
+                  runId,
+                  ++seq,
+                  now,
+                  EventType.AGENT_COMPLETED,
+                  new AgentCompleted(
+                      "failed",
+                      null,
+                      new Failure(
+                          "node_lost", "the server running this run stopped; start it again"),
+                      now.toEpochMilli() - run.startedMillis())));
+        });
+  }
+
+  private static AgentEvent event(
+      RunInProgress run, String runId, long seq, Instant at, EventType type, Object data) {
+    return new AgentEvent(run.owner(), runId, run.threadId(), seq, at, type, data);
   }
 
   private ClusterLog connect(ThreadFactory threads) {

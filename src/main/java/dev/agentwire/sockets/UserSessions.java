@@ -153,7 +153,7 @@ public class UserSessions {
             log -> {
               history.useEpoch(log.epoch());
               clusterLog = log;
-              log.start(this::fromLog);
+              cluster.start(this::fromLog);
             });
   }
 
@@ -162,7 +162,7 @@ public class UserSessions {
       ClusterLog log = clusterLog;
       if (log != null) {
         // Every node's reader, this one's included, stores and delivers it, in the log's order.
-        log.publish(event.owner(), wire.write(EventFrame.of(ID_PLACEHOLDER, event)));
+        cluster.publish(event, wire.write(EventFrame.of(ID_PLACEHOLDER, event)));
         return;
       }
       store(

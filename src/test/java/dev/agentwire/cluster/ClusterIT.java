@@ -6,19 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.testing.PayaraNode;
 import dev.agentwire.testing.RunInvariants;
 import dev.agentwire.testing.WireClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two Payara Micro processes in one data grid on 127.0.0.1, AgentWire in cluster mode on both, and
  * real WebSocket clients on each: a user's connections on different nodes see the same events, with
  * the same ids, in the same order, whichever node runs them; and a client resumes on the node it
- * was not connected to.
+ * was not connected to; a run is cancelled from a connection on either node; a thread goes on on
+ * either node; and when a node is killed, its runs end for their users with {@code node_lost}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   private static PayaraNode a;
@@ -58,6 +64,7 @@ class ClusterIT {
   }
 
   @Test
+  @Order(1)
   void connectionsOnBothNodesSeeEveryRunOfTheUserInOneOrder() {
     try (WireClient onA = WireClient.connect(a.base(), "ann");
         WireClient onB = WireClient.connect(b.base(), "ann");
@@ -79,6 +86,7 @@ class ClusterIT {
   }
 
   @Test
+  @Order(2)
   void aClientResumesOnTheOtherNodeWithNoGapAndNoDuplicate() {
     String runId;
     String lastId;
@@ -99,5 +107,89 @@ class ClusterIT {
       }
       assertEquals("agent_completed", rest.get(rest.size() - 1).getString("type"));
     }
+  }
+
+  @Test
+  @Order(3)
+  void aRunIsCancelledFromAConnectionOnTheOtherNodeAndOnlyByItsUser() {
+    try (WireClient onA = WireClient.connect(a.base(), "eve");
+        WireClient onB = WireClient.connect(b.base(), "eve");
+        WireClient mallory = WireClient.connect(b.base(), "mallory")) {
+      String runId = onA.startScript("r1", script(20, 200));
+      onB.awaitCount(m -> runId.equals(m.getString("run_id", null)), 2, "two events on node B");
+
+      mallory.send(cancel("m1", runId));
+      assertEquals(
+          "run_not_found", mallory.reply("m1").getString("code"), "not another user's run");
+      onB.send(cancel("c1", runId));
+
+      for (WireClient client : List.of(onA, onB)) {
+        List<JsonObject> events = client.runEvents(runId);
+        JsonObject last = events.get(events.size() - 1);
+        assertEquals("cancelled", last.getJsonObject("data").getString("status"), last.toString());
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aThreadStartedOnOneNodeGoesOnOnTheOther() {
+    try (WireClient onA = WireClient.connect(a.base(), "fay");
+        WireClient onB = WireClient.connect(b.base(), "fay")) {
+      JsonObject first = onA.startRun("r1", "scripted", script(1, 0));
+      onA.runEvents(first.getString("run_id"));
+      onB.runEvents(first.getString("run_id"));
+      String threadId = first.getString("thread_id");
+
+      onB.send(
+          Json.createObjectBuilder()
+              .add("type", "start_run")
+              .add("request_id", "r2")
+              .add("agent", "scripted")
+              .add("thread_id", threadId)
+              .add("input", script(1, 0))
+              .build());
+      JsonObject second = onB.reply("r2");
+      assertEquals("run_accepted", second.getString("type"), second.toString());
+      assertEquals(threadId, second.getString("thread_id"));
+    }
+  }
+
+  @Test
+  @Order(99) // last: it kills node A
+  void aKilledNodesRunsEndForTheirUsersWithNodeLost() {
+    try (WireClient onA = WireClient.connect(a.base(), "gus");
+        WireClient onB = WireClient.connect(b.base(), "gus")) {
+      String lost = onA.startScript("r1", script(50, 200));
+      String survives = onB.startScript("r2", script(5, 100));
+      onB.awaitCount(
+          m -> lost.equals(m.getString("run_id", null)), 3, "three events of the run on A");
+
+      a.kill();
+
+      List<JsonObject> events = onB.runEvents(lost);
+      JsonObject last = events.get(events.size() - 1);
+      assertEquals("failed", last.getJsonObject("data").getString("status"), last.toString());
+      assertEquals(
+          "node_lost", last.getJsonObject("data").getJsonObject("error").getString("code"));
+      onB.runEvents(survives);
+      List<String> violations = RunInvariants.violations(onB.events(), true);
+      assertTrue(violations.isEmpty(), String.join("\n", violations));
+
+      // Reconnecting to the survivor resumes what it saw, with nothing missing or repeated.
+      String midway = onB.events().get(2).getString("id");
+      try (WireClient again = WireClient.resume(b.base(), "gus", midway)) {
+        again.await(m -> "resumed".equals(m.getString("type")), "resumed");
+        assertEquals(ids(onB.events().subList(3, onB.events().size())), ids(again.events()));
+      }
+    }
+  }
+
+  private static JsonObject cancel(String requestId, String runId) {
+    return Json.createObjectBuilder()
+        .add("type", "cancel_run")
+        .add("request_id", requestId)
+        .add("run_id", runId)
+        .build();
   }
 }

@@ -1,5 +1,8 @@
 package dev.agentwire.cluster.hazelcast;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -25,13 +28,16 @@ public final class HazelcastLog implements ClusterLog {
   private static final Logger LOG = Logger.getLogger(HazelcastLog.class.getName());
   static final String NAME = "agentwire-events";
 
+  private final HazelcastInstance hz;
   private final Ringbuffer<String> ring;
   private final String epoch;
   private final ThreadFactory threads;
   private volatile Thread reader;
+  private volatile UUID membership;
 
   public HazelcastLog(Object hazelcast, int capacity, ThreadFactory threads) {
     HazelcastInstance hz = (HazelcastInstance) hazelcast;
+    this.hz = hz;
     hz.getConfig()
         .addRingBufferConfig(new RingbufferConfig(NAME).setCapacity(capacity).setBackupCount(1));
     this.ring = hz.getRingbuffer(NAME);
@@ -48,19 +54,43 @@ public final class HazelcastLog implements ClusterLog {
   }
 
   @Override
-  public void publish(String owner, String template) {
-    ring.add(owner.length() + ":" + owner + template);
+  public String member() {
+    return hz.getCluster().getLocalMember().getUuid().toString();
   }
 
   @Override
-  public void start(Sink sink) {
+  public boolean oldest() {
+    return hz.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  @Override
+  public void append(String item) {
+    ring.add(item);
+  }
+
+  @Override
+  public void start(Reader sink) {
+    membership =
+        hz.getCluster()
+            .addMembershipListener(
+                new MembershipListener() {
+                  @Override
+                  public void memberAdded(MembershipEvent event) {}
+
+                  @Override
+                  public void memberRemoved(MembershipEvent event) {
+                    Member lost = event.getMember();
+                    // Hazelcast's event thread must not wait: the reader's thread factory acts.
+                    threads.newThread(() -> sink.memberLost(lost.getUuid().toString())).start();
+                  }
+                });
     reader = threads.newThread(() -> read(sink));
     reader.setName("agentwire-cluster-reader");
     reader.setDaemon(true);
     reader.start();
   }
 
-  private void read(Sink sink) {
+  private void read(Reader sink) {
     long next = ring.headSequence();
     while (!Thread.currentThread().isInterrupted()) {
       ReadResultSet<String> batch;
@@ -84,12 +114,8 @@ public final class HazelcastLog implements ClusterLog {
         continue;
       }
       for (int i = 0; i < batch.size(); i++) {
-        String item = batch.get(i);
-        int colon = item.indexOf(':');
-        int length = Integer.parseInt(item.substring(0, colon));
-        String owner = item.substring(colon + 1, colon + 1 + length);
         try {
-          sink.accept(owner, batch.getSequence(i) + 1, item.substring(colon + 1 + length));
+          sink.entry(batch.getSequence(i) + 1, batch.get(i));
         } catch (RuntimeException e) {
           LOG.log(Level.SEVERE, "could not deliver an event of the cluster log", e);
         }
@@ -100,6 +126,10 @@ public final class HazelcastLog implements ClusterLog {
 
   @Override
   public void close() {
+    UUID registration = membership;
+    if (registration != null) {
+      hz.getCluster().removeMembershipListener(registration);
+    }
     Thread current = reader;
     if (current != null) {
       current.interrupt();

@@ -1,6 +1,7 @@
 package dev.agentwire.runs.boundary;
 
 import dev.agentwire.agents.Agent;
+import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.events.EventData.AgentCompleted;
 import dev.agentwire.events.EventData.Failure;
 import dev.agentwire.events.RunNotifier;
@@ -27,6 +28,7 @@ public class RunService {
   @Inject AgentCatalog catalog;
   @Inject ThreadRegistry threads;
   @Inject RunRegistry registry;
+  @Inject ClusterSupport cluster;
   @Inject RunExecutor executor;
   @Inject Instance<RunNotifier> notifiers;
 
@@ -76,7 +78,9 @@ public class RunService {
 
   /** Cancels one of the owner's running runs; anyone else's run is as unknown as a missing one. */
   public void cancel(String owner, String runId) throws RunRejected {
-    boolean cancelled = registry.find(owner, runId).map(Run::requestCancel).orElse(false);
+    boolean cancelled =
+        registry.find(owner, runId).map(Run::requestCancel).orElse(false)
+            || (cluster != null && cluster.requestCancel(owner, runId));
     if (!cancelled) {
       throw new RunRejected(Reason.RUN_NOT_FOUND, "no running run " + runId);
     }
