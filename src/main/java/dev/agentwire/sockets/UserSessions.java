@@ -119,11 +119,11 @@ public class UserSessions {
   }
 
   /** One subscriber's trouble is its own: the others still get the event. */
-  private static void deliver(Subscriber subscriber, String what, Runnable step) {
+  private static void deliver(Subscriber subscriber, Supplier<String> what, Runnable step) {
     try {
       step.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not deliver " + what + " to a connection", e);
+      LOG.log(Level.WARNING, "could not deliver " + what.get() + " to a connection", e);
     }
   }
 
@@ -167,7 +167,7 @@ public class UserSessions {
       }
       store(
           event.owner(),
-          event.type() + " of run " + event.runId(),
+          () -> event.type() + " of run " + event.runId(),
           () -> history.append(event, id -> wire.write(EventFrame.of(id, event))));
     } catch (RuntimeException e) {
       // A delivery problem must never fail the run that produced the event.
@@ -182,7 +182,7 @@ public class UserSessions {
     String after = template.substring(at + ID_PLACEHOLDER.length());
     store(
         owner,
-        "event " + number + " of the cluster log",
+        () -> "event " + number + " of the cluster log",
         () -> history.appendAs(owner, number, id -> before + id + after));
   }
 
@@ -190,7 +190,7 @@ public class UserSessions {
    * Stores an event in its owner's history and queues it on each of the owner's connections under
    * the owner's lock, then has the flusher write them, outside the lock.
    */
-  private void store(String owner, String what, Supplier<EventHistory.Stored> append) {
+  private void store(String owner, Supplier<String> what, Supplier<EventHistory.Stored> append) {
     List<Subscriber> reached = new ArrayList<>();
     byUser.compute(
         owner,
