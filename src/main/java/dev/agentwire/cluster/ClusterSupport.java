@@ -74,7 +74,7 @@ public class ClusterSupport {
   /** The runs in progress anywhere, as the log tells them; written by the reader thread only. */
   private final Map<String, RunInProgress> runs = new ConcurrentHashMap<>();
 
-  private ClusterLog log;
+  private volatile ClusterLog log;
   private boolean resolved;
 
   /** A run in progress somewhere, with its open tool calls ({@code call_id|tool} → start). */
@@ -135,7 +135,6 @@ public class ClusterSupport {
             .add("t", event.threadId())
             .add("s", event.seq())
             .add("c", event.createdAt().toEpochMilli())
-            .add("end", event.type() == EventType.AGENT_COMPLETED)
             .add("y", event.type().name())
             .add("call", callOf(event))
             .add("m", log.member())
@@ -183,7 +182,7 @@ public class ClusterSupport {
       case "event" -> {
         String owner = entry.getString("o");
         String runId = entry.getString("r");
-        if (entry.getBoolean("end")) {
+        if (EventType.AGENT_COMPLETED.name().equals(entry.getString("y"))) {
           runs.remove(runId);
         } else {
           RunInProgress known = runs.get(runId);
