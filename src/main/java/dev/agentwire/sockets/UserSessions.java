@@ -1,6 +1,5 @@
 package dev.agentwire.sockets;
 
-import dev.agentwire.cluster.ClusterLog;
 import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.EventHistory;
@@ -37,7 +36,8 @@ public class UserSessions {
   /** Where the id goes in a frame published to the cluster log; the first occurrence is the id. */
   static final String ID_PLACEHOLDER = "@agentwire-id@";
 
-  private volatile ClusterLog clusterLog;
+  /** Set once at deployment in cluster mode: events then go through the cluster log. */
+  private volatile boolean clustered;
 
   private final ConcurrentHashMap<String, List<Subscriber>> byUser = new ConcurrentHashMap<>();
 
@@ -152,15 +152,14 @@ public class UserSessions {
         .ifPresent(
             log -> {
               history.useEpoch(log.epoch());
-              clusterLog = log;
+              clustered = true;
               cluster.start(this::fromLog);
             });
   }
 
   void route(@Observes AgentEvent event) {
     try {
-      ClusterLog log = clusterLog;
-      if (log != null) {
+      if (clustered) {
         // Every node's reader, this one's included, stores and delivers it, in the log's order.
         cluster.publish(event, wire.write(EventFrame.of(ID_PLACEHOLDER, event)));
         return;
