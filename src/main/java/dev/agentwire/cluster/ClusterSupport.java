@@ -6,6 +6,7 @@ import dev.agentwire.events.EventData.Failure;
 import dev.agentwire.events.EventData.ToolCompleted;
 import dev.agentwire.events.EventData.ToolExecuting;
 import dev.agentwire.events.EventType;
+import dev.agentwire.events.Utf8;
 import dev.agentwire.runs.control.RunRegistry;
 import dev.agentwire.runs.control.ThreadRegistry;
 import dev.agentwire.runs.entity.Run;
@@ -127,20 +128,22 @@ public class ClusterSupport {
 
   /** Appends an event of a run on this node, in its wire form with a placeholder for its id. */
   public void publish(AgentEvent event, String template) {
+    // The call's tool name comes from agent code: like all agent text, made valid Unicode first.
     log.append(
-        JSON.createObjectBuilder()
-            .add("k", "event")
-            .add("o", event.owner())
-            .add("r", event.runId())
-            .add("t", event.threadId())
-            .add("s", event.seq())
-            .add("c", event.createdAt().toEpochMilli())
-            .add("y", event.type().name())
-            .add("call", callOf(event))
-            .add("m", log.member())
-            .add("f", template)
-            .build()
-            .toString());
+        Utf8.wellFormed(
+            JSON.createObjectBuilder()
+                .add("k", "event")
+                .add("o", event.owner())
+                .add("r", event.runId())
+                .add("t", event.threadId())
+                .add("s", event.seq())
+                .add("c", event.createdAt().toEpochMilli())
+                .add("y", event.type().name())
+                .add("call", callOf(event))
+                .add("m", log.member())
+                .add("f", template)
+                .build()
+                .toString()));
   }
 
   /** The tool call an event opens or closes, as {@code call_id|tool}, or empty. */

@@ -243,8 +243,9 @@ public class LocalEventHistory implements EventHistory {
     }
   }
 
+  /** What an event counts against the bounds: its UTF-8 bytes, plus the cost of keeping it. */
   private static long size(String json) {
-    return json.length() + OVERHEAD_BYTES;
+    return Utf8.length(json) + OVERHEAD_BYTES;
   }
 
   private record Entry(String json, long createdMillis) {}

@@ -13,14 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 
 /**
- * Guards the WebSocket handshake: refuses it with 401 or 403 before any upgrade, or passes it on
- * with the authenticated user as the request's principal, which becomes the WebSocket session's
- * principal.
+ * Guards the WebSocket handshake: refuses it before any upgrade (401 who, 403 origin, 429 the
+ * user's connection limits, 503 the server's), or passes it on with the authenticated user as the
+ * request's principal, which becomes the WebSocket session's principal.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
 
   @Inject Authenticator authenticator;
+  @Inject ConnectionQuota quota;
 
   @Override
   protected void doFilter(
@@ -29,17 +30,33 @@ public class HandshakeFilter extends HttpFilter {
     Principal user;
     try {
       user = authenticator.authenticate(request);
+      quota.admit(user.getName());
     } catch (HandshakeRejected e) {
-      if (e.status() == 401) {
-        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      }
-      response.setStatus(e.status());
-      response.setContentType("text/plain");
-      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-      response.getWriter().println(e.getMessage());
+      refuse(response, e);
       return;
     }
-    chain.doFilter(new AuthenticatedRequest(request, user), response);
+    boolean upgraded = false;
+    try {
+      chain.doFilter(new AuthenticatedRequest(request, user), response);
+      upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+    } finally {
+      if (!upgraded) {
+        quota.cancel(user.getName()); // no connection will claim the place it reserved
+      }
+    }
+  }
+
+  private static void refuse(HttpServletResponse response, HandshakeRejected e) throws IOException {
+    if (e.status() == 401) {
+      response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+    if (e.retryAfterSeconds() > 0) {
+      response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    response.setStatus(e.status());
+    response.setContentType("text/plain");
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.getWriter().println(e.getMessage());
   }
 
   private static final class AuthenticatedRequest extends HttpServletRequestWrapper {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentwire.events.Utf8;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +84,10 @@ public final class TokenVerifier {
     }
     if (subject.length() > MAX_SUBJECT_LENGTH) {
       throw new InvalidTokenException("sub is longer than " + MAX_SUBJECT_LENGTH + " characters");
+    }
+    if (!Utf8.isWellFormed(subject)) {
+      // The user id keys the user's streams and travels through logs and the cluster log.
+      throw new InvalidTokenException("sub is not valid Unicode text");
     }
     return subject;
   }

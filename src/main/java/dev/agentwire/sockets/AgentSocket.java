@@ -48,21 +48,23 @@ public class AgentSocket {
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
   public void text(String frame) {
-    if (!connection.closing()) {
+    if (connection != null && !connection.closing()) {
       requests.handle(connection, frame);
     }
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
   public void binary(ByteBuffer frame) {
-    if (!connection.closing()) {
+    if (connection != null && !connection.closing()) {
       requests.unsupportedFrame(connection);
     }
   }
 
   @OnMessage
   public void pong(PongMessage pong) {
-    connection.pong(pong);
+    if (connection != null) {
+      connection.pong(pong);
+    }
   }
 
   @OnClose
@@ -72,8 +74,17 @@ public class AgentSocket {
     }
   }
 
+  /**
+   * A client that went away is ordinary; anything else (a frame the container could not decode, a
+   * failure in this endpoint) is worth an operator's look.
+   */
   @OnError
   public void error(Throwable failure) {
-    LOG.log(Level.FINE, "WebSocket error", failure);
+    String user = connection == null ? "an unopened connection" : connection.user();
+    if (failure instanceof IOException) {
+      LOG.log(Level.FINE, "WebSocket error on a connection of " + user, failure);
+    } else {
+      LOG.log(Level.WARNING, "WebSocket error on a connection of " + user, failure);
+    }
   }
 }

@@ -10,6 +10,7 @@ import dev.agentwire.sockets.ClientMessage.StartRun;
 import dev.agentwire.sockets.ServerMessages.ErrorReply;
 import dev.agentwire.sockets.ServerMessages.Pong;
 import dev.agentwire.sockets.ServerMessages.RunAccepted;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.logging.Level;
@@ -28,19 +29,25 @@ public class ClientRequests {
   @Inject WireFormat wire;
   @Inject RunService runs;
 
+  private String rateLimited;
+
+  @PostConstruct
+  void init() {
+    rateLimited =
+        wire.write(
+            new ErrorReply(
+                null, "rate_limited", "too many messages; this one was dropped unread; slow down"));
+  }
+
   void handle(Connection connection, String frame) {
-    boolean admitted = connection.admitInbound();
+    if (!admitted(connection)) {
+      return;
+    }
     ClientMessage message;
     try {
       message = wire.read(frame);
     } catch (ProtocolError e) {
       reply(connection, new ErrorReply(e.requestId(), e.code(), e.getMessage()));
-      return;
-    }
-    if (!admitted) {
-      reply(
-          connection,
-          new ErrorReply(message.requestId(), "rate_limited", "too many messages; slow down"));
       return;
     }
     try {
@@ -56,9 +63,29 @@ public class ClientRequests {
   }
 
   void unsupportedFrame(Connection connection) {
+    if (!admitted(connection)) {
+      return;
+    }
     reply(
         connection,
         new ErrorReply(null, "unsupported_frame", "binary frames are not supported; send text"));
+  }
+
+  /**
+   * The rate check comes first, before the frame is read at all: a frame over the rate costs the
+   * server one canned reply, and a connection that keeps sending over it is closed.
+   */
+  private boolean admitted(Connection connection) {
+    switch (connection.admitInbound()) {
+      case ADMITTED:
+        return true;
+      case REJECTED:
+        connection.send(rateLimited);
+        return false;
+      default:
+        connection.closeAbusive();
+        return false;
+    }
   }
 
   private void dispatch(Connection connection, ClientMessage message) throws RunRejected {

@@ -1,5 +1,6 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.security.TokenBucket;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
@@ -15,8 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One open WebSocket of one user: its outbox and its inbound rate limit. Everything sent to the
- * client goes through {@link #send}, so nothing ever overlaps on the socket.
+ * One open WebSocket of one user: its outbox, its inbound rate limit and its liveness. Everything
+ * sent to the client goes through {@link #send}, so nothing ever overlaps on the socket.
  *
  * <p>A connection whose outbox overflows is closed with 1013, so that its user reconnects and
  * resumes. The close frame must reach a client that starts reading again, but the container drops
@@ -29,19 +30,40 @@ final class Connection implements Subscriber {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final ClassLoader SEND_CONTEXT = ClassLoader.getPlatformClassLoader();
   private static final byte[] DRAINED = "agentwire-drained".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEARTBEAT = "agentwire-alive?".getBytes(StandardCharsets.US_ASCII);
   private static final CloseReason OVERFLOWED =
       new CloseReason(
           CloseReason.CloseCodes.TRY_AGAIN_LATER,
           "outbox full: reconnect with last_event_id to resume");
+  private static final CloseReason WRITE_FAILED =
+      new CloseReason(
+          CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+          "write failed: reconnect with last_event_id to resume");
+  private static final CloseReason ABUSIVE =
+      new CloseReason(
+          CloseReason.CloseCodes.VIOLATED_POLICY, "too many messages for too long: rate limit");
+
+  /** What becomes of one inbound frame under the connection's rate limit. */
+  enum Admission {
+    /** Within the rate: act on it. */
+    ADMITTED,
+    /** Over the rate: drop it unread and say so. */
+    REJECTED,
+    /** Over the rate for too long: close the connection. */
+    ABUSIVE
+  }
 
   private final Session session;
   private final String user;
   private final Outbox outbox;
   private final TokenBucket inboundRate;
+  private final TokenBucket strikes;
   private final ScheduledExecutorService scheduler;
   private final long closeGraceMs;
+  private final long idleTimeoutNanos;
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final Consumer<Subscriber> writeSoon;
+  private volatile long heardAt = System.nanoTime();
 
   /**
    * @param writeSoon has the connection's queue written soon, off the calling thread (the flusher)
@@ -57,8 +79,11 @@ final class Connection implements Subscriber {
     this.scheduler = scheduler;
     this.writeSoon = writeSoon;
     this.closeGraceMs = settings.closeGraceMs();
+    this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs());
     this.inboundRate =
         new TokenBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
+    this.strikes =
+        new TokenBucket(settings.forgivenPerSecond(), settings.maxRejected(), System::nanoTime);
     this.outbox =
         new Outbox(
             this::write,
@@ -69,7 +94,9 @@ final class Connection implements Subscriber {
   }
 
   /**
-   * Hands one frame to the container; a socket that is already gone fails the send, not us.
+   * Hands one frame to the container. Whatever the send throws, {@link Error}s included (the
+   * container's encoder throws one on text it cannot encode), is this connection's failure alone:
+   * it is reported to the outbox, which closes this connection, and the writer goes on.
    *
    * <p>The send runs with the platform class loader as the thread's context class loader. Tyrus
    * reschedules the session's idle-timeout task on every send, on the container's managed scheduled
@@ -85,7 +112,7 @@ final class Connection implements Subscriber {
     thread.setContextClassLoader(SEND_CONTEXT);
     try {
       session.getAsyncRemote().sendText(frame, result -> done.accept(result.getException()));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       done.accept(e);
     } finally {
       thread.setContextClassLoader(application);
@@ -138,11 +165,21 @@ final class Connection implements Subscriber {
 
   @Override
   public long backlog() {
-    return outbox.queuedChars();
+    return outbox.queuedBytes();
   }
 
-  boolean admitInbound() {
-    return inboundRate.tryAcquire();
+  /**
+   * Takes one inbound frame, of any kind and whether it will parse or not, against the rate limit,
+   * before anything reads it. Each frame over the rate is a strike; strikes are forgiven slowly, so
+   * a client that exceeds its rate now and then is only told so, and one that keeps exceeding it
+   * runs out of strikes.
+   */
+  Admission admitInbound() {
+    heardAt = System.nanoTime();
+    if (inboundRate.tryAcquire()) {
+      return Admission.ADMITTED;
+    }
+    return strikes.tryAcquire() ? Admission.REJECTED : Admission.ABUSIVE;
   }
 
   /** Whether the connection is on its way out: what its client sends now is not acted on. */
@@ -154,14 +191,87 @@ final class Connection implements Subscriber {
     outbox.close();
   }
 
+  /** Closes a connection that may not be served, before anything was sent on it. */
+  void refuse(CloseReason reason) {
+    LOG.warning(
+        () -> "refusing connection " + id() + " of " + user + ": " + reason.getReasonPhrase());
+    outbox.close();
+    close(reason);
+  }
+
+  /** Closes the connection of a client that kept sending over its rate. */
+  void closeAbusive() {
+    LOG.warning(
+        () ->
+            "closing connection " + id() + " of " + user + " (1008): " + ABUSIVE.getReasonPhrase());
+    outbox.close();
+    scheduler.execute(() -> close(ABUSIVE));
+  }
+
+  /**
+   * Keeps the connection honest about being alive: pings it, or closes it when nothing, not even a
+   * pong, came from the client for longer than the idle timeout (a peer that vanished without a
+   * close: its user resumes on reconnect).
+   */
+  @Override
+  public void heartbeat(long nowNanos) {
+    if (closing() || !session.isOpen()) {
+      return;
+    }
+    long silentNanos = nowNanos - heardAt;
+    if (silentNanos > idleTimeoutNanos) {
+      long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(silentNanos);
+      LOG.info(
+          () ->
+              "closing connection "
+                  + id()
+                  + " of "
+                  + user
+                  + ": silent for "
+                  + silentSeconds
+                  + " s");
+      outbox.close();
+      scheduler.execute(
+          () ->
+              close(
+                  new CloseReason(
+                      CloseReason.CloseCodes.GOING_AWAY,
+                      "idle: no frame or pong for "
+                          + silentSeconds
+                          + " s; reconnect with last_event_id to resume")));
+      return;
+    }
+    ping(HEARTBEAT);
+  }
+
+  /** Sends a ping beside whatever text is in flight (control frames may interleave). */
+  private boolean ping(byte[] payload) {
+    Thread thread = Thread.currentThread();
+    ClassLoader application = thread.getContextClassLoader();
+    thread.setContextClassLoader(SEND_CONTEXT);
+    try {
+      session.getAsyncRemote().sendPing(ByteBuffer.wrap(payload));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.FINE, "ping to connection " + id() + " failed", e);
+      return false;
+    } finally {
+      thread.setContextClassLoader(application);
+    }
+  }
+
   /** Runs once the last frame was handed over: the ping goes out after everything sent before. */
   private void overflowed() {
-    LOG.info(() -> "closing connection " + id() + " of " + user + ": it stopped reading");
+    LOG.warning(
+        () ->
+            "closing connection "
+                + id()
+                + " of "
+                + user
+                + " (1013): it stopped reading and its outbox is full; it resumes on reconnect");
     scheduler.execute(
         () -> {
-          try {
-            session.getAsyncRemote().sendPing(ByteBuffer.wrap(DRAINED));
-          } catch (IOException | RuntimeException e) {
+          if (!ping(DRAINED)) {
             close(OVERFLOWED);
             return;
           }
@@ -170,17 +280,22 @@ final class Connection implements Subscriber {
   }
 
   /** A socket that cannot be written is closed, so that its client reconnects and resumes. */
-  private void writeFailed() {
-    scheduler.execute(
-        () ->
-            close(
-                new CloseReason(
-                    CloseReason.CloseCodes.UNEXPECTED_CONDITION,
-                    "write failed: reconnect with last_event_id to resume")));
+  private void writeFailed(Throwable failure) {
+    if (failure instanceof IOException || !session.isOpen()) {
+      // The client went away: an ordinary end, and nothing is lost (the history has the events).
+      LOG.log(Level.FINE, "write to connection " + id() + " of " + user + " failed", failure);
+    } else {
+      LOG.log(
+          Level.SEVERE,
+          "write to connection " + id() + " of " + user + " failed; closing it with 1011",
+          failure);
+    }
+    scheduler.execute(() -> close(WRITE_FAILED));
   }
 
-  /** The client has read everything up to the drain ping: the close frame now goes out whole. */
+  /** Any frame from the client shows it is alive; the drain pong also lets a slow reader close. */
   void pong(PongMessage pong) {
+    heardAt = System.nanoTime();
     if (closing() && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
       scheduler.execute(() -> close(OVERFLOWED));
     }

@@ -1,5 +1,6 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.Utf8;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
  * The ordered queue of one connection's outgoing messages, with a single writer: at most one frame
  * is in flight, messages leave in the order offered, and whatever queued up meanwhile leaves
  * together as one JSON Lines frame. Offering never blocks; an outbox that grows past its bounds
- * overflows once and accepts nothing more.
+ * overflows once and accepts nothing more. The bounds count messages and UTF-8 bytes, a resume's
+ * replay included: what a connection has not written yet is what it holds.
  */
 final class Outbox {
 
@@ -25,14 +27,14 @@ final class Outbox {
 
   private final Transport transport;
   private final int maxMessages;
-  private final long maxChars;
+  private final long maxBytes;
   private final Runnable onOverflow;
-  private final Runnable onFailure;
+  private final Consumer<Throwable> onFailure;
   private final AtomicReference<Runnable> ending = new AtomicReference<>();
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> prelude = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
-  private final AtomicLong queuedChars = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Thread> sender = new AtomicReference<>();
@@ -40,28 +42,34 @@ final class Outbox {
   /**
    * @param onOverflow run once, on the writer's turn after the last frame was handed over, when a
    *     bound is passed; must not block
-   * @param onFailure likewise, when a send fails
+   * @param onFailure likewise, when a send fails, with what it failed with
    */
   Outbox(
       Transport transport,
       int maxMessages,
-      long maxChars,
+      long maxBytes,
       Runnable onOverflow,
-      Runnable onFailure) {
+      Consumer<Throwable> onFailure) {
     this.transport = transport;
     this.maxMessages = maxMessages;
-    this.maxChars = maxChars;
+    this.maxBytes = maxBytes;
     this.onOverflow = onOverflow;
     this.onFailure = onFailure;
   }
 
   /**
-   * Puts messages ahead of everything offered, outside the bounds: a resume's replay, which may be
-   * larger than the outbox, streams out frame by frame before any live message. Call it before the
-   * first {@link #offer}; like {@link #enqueue}, it leaves the writing to {@link #flush()}.
+   * Puts messages ahead of everything offered: a resume's replay, which streams out frame by frame
+   * before any live message. It is always taken, even past the bounds (the history that it comes
+   * from is bounded itself), and it counts against them: live messages that would pass a bound
+   * while the replay is still being written overflow the outbox. Call it before the first {@link
+   * #offer}; like {@link #enqueue}, it leaves the writing to {@link #flush()}.
    */
   void begin(List<String> messages) {
-    prelude.addAll(messages);
+    for (String message : messages) {
+      queuedMessages.incrementAndGet();
+      queuedBytes.addAndGet(Utf8.length(message));
+      prelude.add(message);
+    }
   }
 
   /** Queues one JSON message and starts writing; false when closed or just overflowed. */
@@ -79,7 +87,7 @@ final class Outbox {
     if (closed.get()) {
       return false;
     }
-    if (!reserve(message.length())) {
+    if (!reserve(Utf8.length(message))) {
       closeOnce(onOverflow);
       return false;
     }
@@ -93,14 +101,14 @@ final class Outbox {
   }
 
   /** Counts the message in, unless that would pass a bound: the counts never exceed them. */
-  private boolean reserve(int chars) {
+  private boolean reserve(long bytes) {
     long current;
     do {
-      current = queuedChars.get();
-      if (current + chars > maxChars || queuedMessages.get() >= maxMessages) {
+      current = queuedBytes.get();
+      if (current + bytes > maxBytes || queuedMessages.get() >= maxMessages) {
         return false;
       }
-    } while (!queuedChars.compareAndSet(current, current + chars));
+    } while (!queuedBytes.compareAndSet(current, current + bytes));
     queuedMessages.incrementAndGet();
     return true;
   }
@@ -120,8 +128,10 @@ final class Outbox {
       return;
     }
     ending.set(last);
-    prelude.clear();
     String dropped;
+    while ((dropped = prelude.poll()) != null) {
+      release(dropped);
+    }
     while ((dropped = queue.poll()) != null) {
       release(dropped);
     }
@@ -142,8 +152,9 @@ final class Outbox {
     return queuedMessages.get();
   }
 
-  long queuedChars() {
-    return queuedChars.get();
+  /** What waits to be written, replay included, in UTF-8 bytes. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /**
@@ -177,7 +188,8 @@ final class Outbox {
   private void sent(Throwable failure) {
     boolean inline = sender.get() == Thread.currentThread();
     if (failure != null) {
-      closeOnce(onFailure); // the writer's turn is still ours: the action runs below, in pump
+      // The writer's turn is still ours: the action runs below, in pump.
+      closeOnce(() -> onFailure.accept(failure));
     }
     writing.set(false);
     if (!inline) {
@@ -187,15 +199,12 @@ final class Outbox {
 
   /** The prelude first, then the queue; as many messages as fit in one frame. */
   private String nextFrame() {
-    boolean fromPrelude = !prelude.isEmpty();
-    ConcurrentLinkedQueue<String> source = fromPrelude ? prelude : queue;
+    ConcurrentLinkedQueue<String> source = prelude.isEmpty() ? queue : prelude;
     String first = source.poll();
     if (first == null) {
       return null;
     }
-    if (!fromPrelude) {
-      release(first);
-    }
+    release(first);
     if (source.isEmpty()) {
       return first;
     }
@@ -208,9 +217,7 @@ final class Outbox {
       if (taken == null) {
         break;
       }
-      if (!fromPrelude) {
-        release(taken);
-      }
+      release(taken);
       frame.append('\n').append(taken);
     }
     return frame.toString();
@@ -218,6 +225,6 @@ final class Outbox {
 
   private void release(String message) {
     queuedMessages.decrementAndGet();
-    queuedChars.addAndGet(-message.length());
+    queuedBytes.addAndGet(-Utf8.length(message));
   }
 }

@@ -23,6 +23,9 @@ interface Subscriber {
 
   void clearDirty();
 
-  /** How much is waiting to be written to this subscriber, in characters. */
+  /** How much is waiting to be written to this subscriber, in UTF-8 bytes. */
   long backlog();
+
+  /** Pings the client, or closes the connection when the client has been silent for too long. */
+  void heartbeat(long nowNanos);
 }

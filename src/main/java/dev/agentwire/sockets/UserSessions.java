@@ -4,19 +4,25 @@ import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.EventHistory;
 import dev.agentwire.events.EventHistory.Replay;
+import dev.agentwire.security.ConnectionQuota;
 import dev.agentwire.sockets.ServerMessages.ResumeFailed;
 import dev.agentwire.sockets.ServerMessages.Resumed;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,7 +52,10 @@ public class UserSessions {
   @Inject SocketSettings settings;
   @Inject Flusher flusher;
   @Inject ClusterSupport cluster;
+  @Inject ConnectionQuota quota;
   @Resource ManagedScheduledExecutorService scheduler;
+
+  private ScheduledFuture<?> heartbeats;
 
   public UserSessions() {}
 
@@ -55,20 +64,60 @@ public class UserSessions {
     this.history = history;
   }
 
+  @PostConstruct
+  void startHeartbeats() {
+    long every = settings.pingIntervalMs();
+    heartbeats =
+        scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stopHeartbeats() {
+    heartbeats.cancel(false);
+  }
+
   /**
-   * Attaches a new connection of the user.
+   * Attaches a new connection of the user; one over the user's or the server's connection limit
+   * (possible only when reservations lapsed) is closed with 1008 instead. Either way the connection
+   * is returned, and {@link #close} must be called for it.
    *
    * @param lastEventId the id of the last event the client processed, or null for no resume
    */
   Connection open(Session session, String user, String lastEventId) {
     Connection connection = new Connection(session, user, settings, scheduler, this::flush);
-    subscribe(user, lastEventId, connection);
+    if (!quota.opened(user)) {
+      connection.refuse(
+          new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
+      return connection;
+    }
+    try {
+      subscribe(user, lastEventId, connection);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "could not attach a connection of " + user + "; closing it", e);
+      connection.refuse(
+          new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "could not attach"));
+    }
     return connection;
   }
 
   void close(Connection connection) {
     connection.closed();
     unsubscribe(connection.user(), connection);
+    quota.closed(connection.user());
+  }
+
+  /** Pings every connection, and closes those whose clients have gone silent. */
+  private void heartbeat() {
+    long now = System.nanoTime();
+    for (List<Subscriber> subscribers : byUser.values()) {
+      for (Subscriber subscriber : subscribers) {
+        try {
+          subscriber.heartbeat(now);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "heartbeat of a connection failed", e);
+        }
+      }
+    }
   }
 
   void subscribe(String user, String lastEventId, Subscriber subscriber) {
@@ -133,7 +182,9 @@ public class UserSessions {
     return subscribers == null ? 0 : subscribers.size();
   }
 
-  /** What waits in the outboxes of a user's connections, in characters (bounded per connection). */
+  /**
+   * What waits in the outboxes of a user's connections, in UTF-8 bytes (bounded per connection).
+   */
   public long backlog(String user) {
     List<Subscriber> subscribers = byUser.get(user);
     return subscribers == null ? 0 : subscribers.stream().mapToLong(Subscriber::backlog).sum();

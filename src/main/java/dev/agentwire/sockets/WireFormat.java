@@ -1,12 +1,13 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.Utf8;
 import dev.agentwire.sockets.ClientMessage.CancelRun;
 import dev.agentwire.sockets.ClientMessage.Ping;
 import dev.agentwire.sockets.ClientMessage.StartRun;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -18,8 +19,9 @@ import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,8 +47,13 @@ public class WireFormat {
           new JsonbConfig()
               .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
 
+  /**
+   * The JSON form of a server message. It is always valid UTF-8: text from agents, tools and models
+   * may hold unpaired surrogates, which the container's encoder cannot send (it throws an {@link
+   * Error}), so each becomes U+FFFD here, before the message is stored, sent or logged anywhere.
+   */
   public String write(Object message) {
-    return jsonb.toJson(message);
+    return Utf8.wellFormed(jsonb.toJson(message));
   }
 
   /** Parses one client frame, or says precisely what is wrong with it. */
@@ -59,13 +66,27 @@ public class WireFormat {
         throw new ProtocolError(
             "invalid_json", null, "a frame holds exactly one JSON value; found more after it");
       }
-    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+    } catch (RuntimeException e) {
+      // JsonException for bad syntax, and whatever a parser throws on hostile input it did not
+      // foresee (a number with an exponent past int, say): each means the frame is not acceptable.
       throw new ProtocolError("invalid_json", null, "the frame is not valid JSON");
+    } catch (StackOverflowError e) {
+      throw new ProtocolError("invalid_json", null, "the frame nests too deeply");
     }
     if (!(document instanceof JsonObject message)) {
       throw new ProtocolError("invalid_message", null, "a message must be a JSON object");
     }
-    String requestId = message.get("request_id") instanceof JsonString id ? id.getString() : null;
+    String requestId =
+        message.get("request_id") instanceof JsonString id && Utf8.isWellFormed(id.getString())
+            ? id.getString()
+            : null;
+    String malformed = firstMalformed(message);
+    if (malformed != null) {
+      throw new ProtocolError(
+          "invalid_message",
+          requestId,
+          malformed + " holds an unpaired surrogate, which is not valid Unicode text");
+    }
     if (!(message.get("type") instanceof JsonString type)) {
       throw new ProtocolError(
           "invalid_message", requestId, "type is required and must be a string");
@@ -76,8 +97,61 @@ public class WireFormat {
       case "ping" -> new Ping(requestId);
       default ->
           throw new ProtocolError(
-              "unknown_type", requestId, "unknown message type '" + type.getString() + "'");
+              "unknown_type",
+              requestId,
+              "unknown message type '" + abbreviate(type.getString(), 64) + "'");
     };
+  }
+
+  /**
+   * Where the first string (or field name) without a UTF-8 form sits in the document, such as
+   * {@code input} or {@code arguments.x[2]}, or null when there is none. Such a string would be
+   * echoed into a reply or an event and stop the container's encoder. The parser bounds the nesting
+   * depth, so the recursion is bounded too; the path is built only for the string found.
+   */
+  private static String firstMalformed(JsonValue value) {
+    ArrayDeque<String> path = new ArrayDeque<>();
+    if (!findMalformed(value, path)) {
+      return null;
+    }
+    String where = String.join("", path);
+    where = where.startsWith(".") ? where.substring(1) : where;
+    return where.isEmpty() ? "the message" : abbreviate(where, 80);
+  }
+
+  private static boolean findMalformed(JsonValue value, Deque<String> path) {
+    if (value instanceof JsonString string) {
+      return !Utf8.isWellFormed(string.getString());
+    }
+    if (value instanceof JsonObject object) {
+      for (Map.Entry<String, JsonValue> field : object.entrySet()) {
+        if (!Utf8.isWellFormed(field.getKey())) {
+          path.addFirst(".<a field name>");
+          return true;
+        }
+        if (findMalformed(field.getValue(), path)) {
+          path.addFirst("." + field.getKey());
+          return true;
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (findMalformed(array.get(i), path)) {
+          path.addFirst("[" + i + "]");
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** At most {@code max} chars, cut between code points, so that a quote stays well-formed. */
+  private static String abbreviate(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isLowSurrogate(text.charAt(max)) ? max - 1 : max;
+    return text.substring(0, end) + "…";
   }
 
   private static StartRun startRun(JsonObject message, String requestId) throws ProtocolError {

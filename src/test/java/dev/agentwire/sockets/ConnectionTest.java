@@ -36,7 +36,8 @@ class ConnectionTest {
   private ClassLoader original;
   private final CompletableFuture<CloseReason> closedWith = new CompletableFuture<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-  private RuntimeException sendFailure;
+  private Throwable sendFailure;
+  private final List<String> pings = new ArrayList<>();
   private Connection connection;
 
   @BeforeEach
@@ -49,6 +50,10 @@ class ConnectionTest {
     settings.messagesPerSecond = 100;
     settings.burst = 100;
     settings.closeGraceMs = 1_000;
+    settings.maxRejected = 5;
+    settings.forgivenPerSecond = 0.001;
+    settings.idleTimeoutMs = 45_000;
+    settings.pingIntervalMs = 15_000;
     connection = new Connection(session(), "ann", settings, scheduler, writeSoon::add);
   }
 
@@ -99,6 +104,67 @@ class ConnectionTest {
     assertEquals(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason.getCloseCode());
   }
 
+  @Test
+  void anErrorFromTheContainersEncoderClosesThisConnectionWith1011AndIsNotThrown()
+      throws Exception {
+    // Tyrus throws java.lang.Error (MalformedInputException) on text it cannot encode.
+    sendFailure = new Error(new java.nio.charset.MalformedInputException(1));
+    connection.send("{\"n\":1}");
+    connection.flush(); // the flusher's call: it must return normally
+
+    assertTrue(connection.closing());
+    assertEquals(
+        CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+        closedWith.get(5, TimeUnit.SECONDS).getCloseCode());
+    assertSame(caller, Thread.currentThread().getContextClassLoader());
+  }
+
+  @Test
+  void framesOverTheRateAreRejectedAndSustainedExcessIsAbuse() {
+    for (int i = 0; i < 100; i++) {
+      assertEquals(Connection.Admission.ADMITTED, connection.admitInbound(), "within the burst");
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(Connection.Admission.REJECTED, connection.admitInbound(), "strike " + i);
+    }
+    assertEquals(Connection.Admission.ABUSIVE, connection.admitInbound());
+  }
+
+  @Test
+  void anAbusiveConnectionIsClosedWith1008() throws Exception {
+    connection.closeAbusive();
+
+    assertTrue(connection.closing());
+    assertEquals(
+        CloseReason.CloseCodes.VIOLATED_POLICY, closedWith.get(5, TimeUnit.SECONDS).getCloseCode());
+  }
+
+  @Test
+  void aLiveConnectionIsPingedAndASilentOneClosed() throws Exception {
+    long now = System.nanoTime();
+    connection.heartbeat(now);
+    assertEquals(List.of("agentwire-alive?"), pings);
+    assertTrue(!closedWith.isDone());
+
+    connection.heartbeat(now + TimeUnit.SECONDS.toNanos(46));
+
+    CloseReason reason = closedWith.get(5, TimeUnit.SECONDS);
+    assertEquals(CloseReason.CloseCodes.GOING_AWAY, reason.getCloseCode());
+    assertTrue(reason.getReasonPhrase().startsWith("idle"), reason.getReasonPhrase());
+    assertEquals(1, pings.size(), "no ping to a connection being closed");
+  }
+
+  @Test
+  void anyFrameFromTheClientCountsAsLife() throws Exception {
+    long start = System.nanoTime();
+    Thread.sleep(20);
+    connection.admitInbound();
+
+    connection.heartbeat(start + TimeUnit.SECONDS.toNanos(45) + TimeUnit.MILLISECONDS.toNanos(10));
+
+    assertEquals(List.of("agentwire-alive?"), pings, "pinged, not closed");
+  }
+
   /** A session whose async endpoint records each frame and completes it at once. */
   private Session session() {
     RemoteEndpoint.Async async =
@@ -107,6 +173,13 @@ class ConnectionTest {
                 getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class},
                 (proxy, method, args) -> {
+                  if (method.getName().equals("sendPing")) {
+                    pings.add(
+                        java.nio.charset.StandardCharsets.US_ASCII
+                            .decode((java.nio.ByteBuffer) args[0])
+                            .toString());
+                    return null;
+                  }
                   if (method.getName().equals("sendText") && args.length == 2) {
                     contextDuringSend.add(Thread.currentThread().getContextClassLoader());
                     if (sendFailure != null) {

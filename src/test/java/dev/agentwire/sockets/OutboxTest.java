@@ -37,9 +37,13 @@ class OutboxTest {
     }
   }
 
-  private Outbox outbox(int maxMessages, long maxChars) {
+  private Outbox outbox(int maxMessages, long maxBytes) {
     return new Outbox(
-        held, maxMessages, maxChars, overflows::incrementAndGet, failures::incrementAndGet);
+        held,
+        maxMessages,
+        maxBytes,
+        overflows::incrementAndGet,
+        failure -> failures.incrementAndGet());
   }
 
   /** Records each frame and keeps its completion until the test releases it. */
@@ -187,13 +191,13 @@ class OutboxTest {
   }
 
   @Test
-  void passingTheCharacterBoundOverflowsOnceAndAcceptsNothingMore() {
+  void passingTheByteBoundOverflowsOnceAndAcceptsNothingMore() {
     Outbox outbox = outbox(1_000, 10);
 
     assertTrue(outbox.offer("inflight"));
     assertTrue(outbox.offer("12345"));
     assertTrue(outbox.offer("67890"));
-    assertEquals(0, overflows.get(), "ten queued characters are within the bound");
+    assertEquals(0, overflows.get(), "ten queued bytes are within the bound");
 
     assertFalse(outbox.offer("x"));
     assertFalse(outbox.offer(""));
@@ -205,7 +209,45 @@ class OutboxTest {
   }
 
   @Test
-  void aSingleMessageLargerThanTheCharacterBoundOverflows() {
+  void theBoundCountsUtf8BytesNotChars() {
+    Outbox outbox = outbox(1_000, 10);
+
+    assertTrue(outbox.offer("inflight"));
+    assertTrue(outbox.offer("\u20ac\u20ac\u20ac"), "three chars, nine bytes");
+    assertEquals(9, outbox.queuedBytes());
+    assertFalse(outbox.offer("\u00e9"), "two more bytes pass the bound of ten");
+    held.complete();
+    assertEquals(1, overflows.get());
+  }
+
+  @Test
+  void aReplayCountsAgainstTheBoundsWhileItIsWritten() {
+    Outbox outbox = outbox(1_000, 10);
+    outbox.begin(List.of("123456", "7890"));
+    assertEquals(10, outbox.queuedBytes(), "the replay is what the connection holds");
+
+    assertFalse(outbox.offer("x"), "a live message on top passes the bound");
+    assertEquals(
+        List.of(), held.frames, "the overflow drops the replay as well: the client resumes");
+    assertEquals(1, overflows.get());
+    assertEquals(0, outbox.queuedBytes());
+  }
+
+  @Test
+  void aReplayLargerThanTheBoundIsStillWrittenWholeWhenNothingLiveComes() {
+    Outbox outbox = outbox(1_000, 4);
+    outbox.begin(List.of("123456", "7890"));
+    outbox.flush();
+
+    assertEquals(List.of("123456\n7890"), held.frames);
+    held.complete();
+    assertEquals(0, outbox.queuedBytes());
+    assertTrue(outbox.offer("live"), "once written, the replay no longer counts");
+    assertEquals(0, overflows.get());
+  }
+
+  @Test
+  void aSingleMessageLargerThanTheByteBoundOverflows() {
     Outbox outbox = outbox(1_000, 10);
 
     assertFalse(outbox.offer("12345678901"));
@@ -278,7 +320,7 @@ class OutboxTest {
             Integer.MAX_VALUE,
             Long.MAX_VALUE,
             overflows::incrementAndGet,
-            failures::incrementAndGet);
+            failure -> failures.incrementAndGet());
 
     for (int i = 0; i < 200_000; i++) {
       assertTrue(outbox.offer(Integer.toString(i)));
@@ -315,7 +357,7 @@ class OutboxTest {
             Integer.MAX_VALUE,
             Long.MAX_VALUE,
             overflows::incrementAndGet,
-            failures::incrementAndGet);
+            failure -> failures.incrementAndGet());
     outbox.offer("first");
     for (int i = 0; i < backlog; i++) {
       assertTrue(outbox.offer(large));
@@ -341,7 +383,7 @@ class OutboxTest {
             100,
             1_000_000,
             overflows::incrementAndGet,
-            failures::incrementAndGet);
+            failure -> failures.incrementAndGet());
 
     assertTrue(outbox.offer("a"));
     assertFalse(outbox.offer("b"));
@@ -380,7 +422,7 @@ class OutboxTest {
             Integer.MAX_VALUE,
             Long.MAX_VALUE,
             overflows::incrementAndGet,
-            failures::incrementAndGet);
+            failure -> failures.incrementAndGet());
 
     ExecutorService offerers = Executors.newFixedThreadPool(threads);
     try {
@@ -460,7 +502,7 @@ class OutboxTest {
               1_000_000,
               1_000_000,
               () -> {},
-              () -> {});
+              failure -> {});
       outbox.offer("0");
       for (int i = 1; i < 20_000; i++) {
         outbox.offer(Integer.toString(i));

@@ -79,6 +79,11 @@ class UserSessionsHandoverTest {
     }
 
     @Override
+    public void heartbeat(long nowNanos) {
+      throw new AssertionError("the bridge pings only from its scheduler, which this test has not");
+    }
+
+    @Override
     public boolean markDirty() {
       return true;
     }

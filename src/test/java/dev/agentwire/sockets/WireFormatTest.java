@@ -476,4 +476,104 @@ class WireFormatTest {
                             + "{\"type\":\"ping\",\"request_id\":\"b\"}"));
     assertEquals("invalid_json", e.code());
   }
+
+  // text without a UTF-8 form
+
+  @Test
+  void aLoneSurrogateInTheRequestIdIsRefusedAndNotEchoed() {
+    assertError(
+        "invalid_message",
+        null,
+        "request_id holds an unpaired surrogate, which is not valid Unicode text",
+        "{\"type\":\"ping\",\"request_id\":\"\\ud800\"}");
+  }
+
+  @Test
+  void aLoneSurrogateInTheInputIsRefusedWithTheRequestId() {
+    assertError(
+        "invalid_message",
+        "c1",
+        "input holds an unpaired surrogate, which is not valid Unicode text",
+        "{\"type\":\"start_run\",\"request_id\":\"c1\",\"input\":\"2+2 \\udc00\"}");
+  }
+
+  @Test
+  void aLoneSurrogateAnywhereInTheMessageIsRefused() {
+    assertError(
+        "invalid_message",
+        "c1",
+        "extra.list[1] holds an unpaired surrogate, which is not valid Unicode text",
+        "{\"type\":\"ping\",\"request_id\":\"c1\",\"extra\":{\"list\":[\"ok\",\"\\ud83d\"]}}");
+    assertError(
+        "invalid_message",
+        null,
+        "<a field name> holds an unpaired surrogate, which is not valid Unicode text",
+        "{\"type\":\"ping\",\"\\ud800\":1}");
+    assertError(
+        "invalid_message",
+        null,
+        "type holds an unpaired surrogate, which is not valid Unicode text",
+        "{\"type\":\"\\udfff\"}");
+  }
+
+  @Test
+  void surrogatePairsAreOrdinaryText() throws ProtocolError {
+    assertEquals(
+        new StartRun("\uD83D\uDE00", "smile \uD83D\uDE00", null, null),
+        wire.read(
+            "{\"type\":\"start_run\",\"request_id\":\"\\ud83d\\ude00\","
+                + "\"input\":\"smile \uD83D\uDE00\"}"));
+  }
+
+  @Test
+  void whatTheServerWritesIsAlwaysValidUtf8() {
+    String pong = wire.write(new ServerMessages.Pong("a\uD800b"));
+    assertEquals("{\"type\":\"pong\",\"request_id\":\"a\uFFFDb\"}", pong);
+
+    JsonObject arguments =
+        Json.createObjectBuilder().add("k\uDC00", Json.createArrayBuilder().add("\uD83D")).build();
+    String event =
+        wire.write(
+            EventFrame.of(
+                "b-1",
+                new AgentEvent(
+                    "ann",
+                    "r-1",
+                    "t-1",
+                    2,
+                    Instant.parse("2026-11-26T04:12:49.120Z"),
+                    EventType.TOOL_EXECUTING,
+                    new EventData.ToolExecuting("c-1", "echo\uD800", arguments))));
+    assertEquals(
+        "{\"type\":\"tool_executing\",\"id\":\"b-1\",\"run_id\":\"r-1\",\"thread_id\":\"t-1\","
+            + "\"seq\":2,\"ts\":\"2026-11-26T04:12:49.120Z\",\"data\":{\"arguments\":"
+            + "{\"k\uFFFD\":[\"\uFFFD\"]},\"call_id\":\"c-1\",\"tool\":\"echo\uFFFD\"}}",
+        event);
+  }
+
+  @Test
+  void numbersPastAnyRangeAreNotAProblem() throws ProtocolError {
+    assertEquals(
+        new Ping("p"), wire.read("{\"type\":\"ping\",\"request_id\":\"p\",\"n\":1e999999999}"));
+    assertEquals(
+        "invalid_json",
+        error("{\"type\":\"ping\",\"request_id\":\"p\",\"n\":-1e-99999999999999999999}").code(),
+        "an exponent past what a number can hold");
+  }
+
+  @Test
+  void deepNestingIsAClearError() {
+    String deep = "[".repeat(60_000) + "]".repeat(60_000);
+    ProtocolError e = error(deep);
+    assertEquals("invalid_json", e.code(), e.getMessage());
+    String deepObject = "{\"type\":\"ping\",\"x\":" + "[".repeat(30_000) + "]".repeat(30_000) + "}";
+    assertEquals("invalid_json", error(deepObject).code());
+  }
+
+  @Test
+  void anUnknownTypeIsQuotedShortly() {
+    ProtocolError e = error("{\"type\":\"" + "x".repeat(10_000) + "\"}");
+    assertEquals("unknown_type", e.code());
+    assertEquals("unknown message type '" + "x".repeat(64) + "…'", e.getMessage());
+  }
 }

@@ -1,9 +1,12 @@
-package dev.agentwire.sockets;
+package dev.agentwire.security;
 
 import java.util.function.LongSupplier;
 
-/** A rate limit: {@code ratePerSecond} on average, bursts up to {@code burst}. */
-final class TokenBucket {
+/**
+ * A rate limit: {@code ratePerSecond} on average, bursts up to {@code burst}. Used for a user's
+ * handshakes and for each connection's frames.
+ */
+public final class TokenBucket {
 
   private final double ratePerNano;
   private final double burst;
@@ -11,7 +14,7 @@ final class TokenBucket {
   private double tokens;
   private long refilledAt;
 
-  TokenBucket(double ratePerSecond, int burst, LongSupplier nanoTime) {
+  public TokenBucket(double ratePerSecond, int burst, LongSupplier nanoTime) {
     this.ratePerNano = ratePerSecond / 1e9;
     this.burst = burst;
     this.nanoTime = nanoTime;
@@ -19,7 +22,7 @@ final class TokenBucket {
     this.refilledAt = nanoTime.getAsLong();
   }
 
-  synchronized boolean tryAcquire() {
+  public synchronized boolean tryAcquire() {
     long now = nanoTime.getAsLong();
     tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerNano);
     refilledAt = now;
@@ -28,5 +31,11 @@ final class TokenBucket {
     }
     tokens -= 1;
     return true;
+  }
+
+  /** Whether the bucket has refilled completely: a caller may then forget it without effect. */
+  public synchronized boolean isFull() {
+    long now = nanoTime.getAsLong();
+    return tokens + (now - refilledAt) * ratePerNano >= burst;
   }
 }

@@ -1,4 +1,4 @@
-package dev.agentwire.sockets;
+package dev.agentwire.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
