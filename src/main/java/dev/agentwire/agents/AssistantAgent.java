@@ -22,13 +22,10 @@ public class AssistantAgent implements Agent {
   /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
-  private static final Pattern EXPRESSION =
-      Pattern.compile("[-+(]*\\s*\\d[\\d.\\s]*(?:[-+*/%^×÷()]+\\s*[-+(]*\\s*\\d[\\d.\\s)]*)+");
   private static final Pattern ZONE =
       Pattern.compile("\\b(UTC|[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)\\b");
   private static final Pattern TIME_WORDS =
       Pattern.compile("\\b(time|date|day|today|now|clock|year|month)\\b");
-  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}");
   private static final int MAX_EXPRESSIONS = 5;
 
   @Override
@@ -81,14 +78,6 @@ public class AssistantAgent implements Agent {
   }
 
   static List<String> expressions(String text) {
-    List<String> found = new ArrayList<>();
-    Matcher matcher = EXPRESSION.matcher(text);
-    while (matcher.find() && found.size() < MAX_EXPRESSIONS) {
-      String expression = matcher.group().trim();
-      if (!DATE.matcher(expression).matches()) {
-        found.add(expression);
-      }
-    }
-    return found;
+    return ExpressionScanner.find(text, MAX_EXPRESSIONS);
   }
 }

@@ -1,9 +1,12 @@
 package dev.agentwire.agents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -160,5 +163,30 @@ class AssistantAgentTest {
   @Test
   void isoDatesAreNotMistakenForSubtraction() {
     assertEquals(List.of("3 + 4"), AssistantAgent.expressions("On 2026-11-26, what is 3 + 4?"));
+  }
+
+  @Test
+  void answersSixtyFourKilobytesOfHostileTextQuickly() {
+    String ones = "1 ".repeat(32 * 1024);
+    String sum = "1+".repeat(32 * 1024 - 1) + "1";
+    String bomb = "what is ((10^1000)^1000)^700 on Europe/Paris " + "(".repeat(60 * 1024);
+
+    List<String> answers =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(2),
+            () ->
+                List.of(
+                    new AssistantAgent().run(new ToolsContext(ones)),
+                    new AssistantAgent().run(new ToolsContext(sum)),
+                    new AssistantAgent().run(new ToolsContext(bomb))));
+
+    assertTrue(answers.get(0).startsWith("I can do arithmetic"), answers.get(0));
+    assertTrue(
+        answers.get(1).endsWith(": expression is longer than 500 characters"),
+        answers.get(1).substring(answers.get(1).length() - 80));
+    assertEquals(
+        "I could not compute ((10^1000)^1000)^700: the result is too large (more than 1001 digits)"
+            + " at position 16",
+        answers.get(2));
   }
 }
