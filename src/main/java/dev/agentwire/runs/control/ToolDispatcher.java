@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +33,8 @@ import org.eclipse.microprofile.config.Config;
 /**
  * The one path every tool call takes: it reports {@code tool_executing}, runs the tool on a managed
  * thread, waits for whichever comes first of the result, the tool's time limit and the run's
- * cancellation, and reports exactly one {@code tool_completed}.
+ * cancellation, and reports exactly one {@code tool_completed}. A call it gives up on is
+ * interrupted, and followed until its thread leaves the tool ({@link #overrunningCalls()}).
  */
 @ApplicationScoped
 public class ToolDispatcher {
@@ -45,6 +45,7 @@ public class ToolDispatcher {
   @Inject Config config;
   @Resource ManagedExecutorService managedExecutor;
 
+  private final AbandonedCalls abandoned = new AbandonedCalls();
   private Map<String, Tool> tools;
   private ExecutorService executor;
   private Function<Tool, Duration> timeouts;
@@ -90,6 +91,20 @@ public class ToolDispatcher {
                         .orElse(DEFAULT_TIMEOUT_MS)));
   }
 
+  /**
+   * Tool calls given up on (time limit, cancelled run) whose thread is still in the tool: an
+   * interrupt does not stop a tool that ignores it. Each is logged at WARNING when given up on and
+   * when it ends.
+   */
+  public int overrunningCalls() {
+    return abandoned.overrunning();
+  }
+
+  /** Tool calls given up on while their thread was in the tool, since the server started. */
+  public long overrunsTotal() {
+    return abandoned.overrunsTotal();
+  }
+
   /** Calls the tool for the run, reporting the call to the run's owner. */
   public ToolOutcome call(
       Run run, RunNotifier notifier, String callId, String toolName, JsonObject arguments) {
@@ -113,43 +128,34 @@ public class ToolDispatcher {
 
   private Ended invoke(Run run, Tool tool, JsonObject arguments) {
     long limitMs = timeouts.apply(tool).toMillis();
-    CompletableFuture<JsonValue> result = new CompletableFuture<>();
-    Future<?> task;
+    ToolCall call = new ToolCall(tool, arguments, run.runId(), abandoned);
     try {
-      task =
-          executor.submit(
-              () -> {
-                try {
-                  JsonValue value = tool.call(arguments);
-                  result.complete(value == null ? JsonValue.NULL : value);
-                } catch (Throwable failure) {
-                  result.completeExceptionally(failure);
-                }
-              });
+      call.start(executor);
     } catch (RejectedExecutionException e) {
       return Ended.error("the server has no thread free to run this tool; try again later");
     }
     try {
-      CompletableFuture.anyOf(result, run.cancellation()).get(limitMs, TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(call.result(), run.cancellation())
+          .get(limitMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      task.cancel(true);
-      return new Ended(
-          ToolStatus.TIMEOUT, null, "tool exceeded its time limit of " + limitMs + " ms");
+      String error = "tool exceeded its time limit of " + limitMs + " ms";
+      call.abandon(error);
+      return new Ended(ToolStatus.TIMEOUT, null, error);
     } catch (ExecutionException e) {
       // The tool threw: reported from the result below.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      task.cancel(true);
+      call.abandon("the dispatching thread was interrupted");
       return new Ended(ToolStatus.CANCELLED, null, "interrupted");
     }
-    if (result.isDone()) {
+    if (call.result().isDone()) {
       try {
-        return new Ended(ToolStatus.OK, result.join(), null);
+        return new Ended(ToolStatus.OK, call.result().join(), null);
       } catch (CompletionException | CancellationException e) {
         return Ended.error(describe(e.getCause() == null ? e : e.getCause()));
       }
     }
-    task.cancel(true);
+    call.abandon("run cancelled");
     return new Ended(ToolStatus.CANCELLED, null, "run cancelled");
   }
 

@@ -1,6 +1,8 @@
 package dev.agentwire.runs.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentwire.agents.EchoTool;
@@ -20,11 +22,19 @@ import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,22 +69,67 @@ class ToolDispatcherTest {
         }
       };
 
+  /** Spins until the test releases it, deaf to interrupts, as a tool stuck in BigInteger is. */
+  private volatile boolean released;
+
+  private final CountDownLatch spinning = new CountDownLatch(1);
+  private final Tool spinner =
+      new Tool() {
+        @Override
+        public String name() {
+          return "spinner";
+        }
+
+        @Override
+        public JsonValue call(JsonObject arguments) {
+          spinning.countDown();
+          while (!released) {
+            Thread.onSpinWait();
+          }
+          return JsonValue.TRUE;
+        }
+      };
+
+  /** Unique, so that a late line of another test's abandoned call is not taken for this one's. */
+  private final String runId = "r-" + UUID.randomUUID();
+
+  private final Logger abandonedLog = Logger.getLogger(AbandonedCalls.class.getName());
+  private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          if (record.getMessage().contains(" of run " + runId + " ")) {
+            logged.add(record);
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
   @BeforeEach
   void setUp() {
+    abandonedLog.addHandler(capture);
     executor = Executors.newCachedThreadPool();
-    run = new Run("r-1", "t-1", "ada", "test", "input");
-    notifier = new RunNotifier(events::add, Clock.systemUTC()).bind("ada", "t-1", "r-1");
+    run = new Run(runId, "t-1", "ada", "test", "input");
+    notifier = new RunNotifier(events::add, Clock.systemUTC()).bind("ada", "t-1", runId);
     notifier.started("test", "input");
   }
 
   @AfterEach
   void tearDown() {
+    released = true;
     executor.shutdownNow();
+    abandonedLog.removeHandler(capture);
   }
 
   private ToolDispatcher dispatcher(Duration timeout) {
     return new ToolDispatcher(
-        List.of(new EchoTool(), new FailTool(), new SleepTool(), stubborn),
+        List.of(new EchoTool(), new FailTool(), new SleepTool(), stubborn, spinner),
         executor,
         tool -> timeout);
   }
@@ -210,5 +265,142 @@ class ToolDispatcherTest {
     assertEquals(
         List.of(EventType.AGENT_STARTED, EventType.TOOL_EXECUTING, EventType.TOOL_COMPLETED),
         types());
+  }
+
+  private LogRecord nextLogged() throws InterruptedException {
+    LogRecord record = logged.poll(5, TimeUnit.SECONDS);
+    assertNotNull(record, "nothing was logged within 5 s");
+    assertEquals(Level.WARNING, record.getLevel(), record.getMessage());
+    return record;
+  }
+
+  @Test
+  void aToolThatIgnoresItsInterruptIsCountedAndLoggedUntilItEnds() throws Exception {
+    ToolDispatcher dispatcher = dispatcher(Duration.ofMinutes(1));
+    var call =
+        executor.submit(
+            () -> dispatcher.call(run, notifier, "c-1", "spinner", JsonValue.EMPTY_JSON_OBJECT));
+    assertTrue(spinning.await(5, TimeUnit.SECONDS), "the tool never started");
+    assertTrue(run.requestCancel());
+
+    assertEquals(ToolStatus.CANCELLED, call.get(5, TimeUnit.SECONDS).status());
+    assertEquals(1, dispatcher.overrunningCalls());
+    assertEquals(1, dispatcher.overrunsTotal());
+    assertEquals(
+        "tool 'spinner' of run "
+            + runId
+            + " abandoned while its thread still runs it (run cancelled);"
+            + " overrunning calls: 1",
+        nextLogged().getMessage());
+
+    released = true;
+    String ended = nextLogged().getMessage();
+    assertTrue(
+        ended.matches(
+            "abandoned tool 'spinner' of run "
+                + runId
+                + " ended \\d+ ms after it was abandoned; it returned"
+                + " a result nobody reads; overrunning calls: 0"),
+        ended);
+    assertEquals(0, dispatcher.overrunningCalls());
+    assertEquals(1, dispatcher.overrunsTotal());
+  }
+
+  @Test
+  void aToolOverItsLimitThatIgnoresItsInterruptKeepsCountingAsOverrunning() throws Exception {
+    ToolDispatcher dispatcher = dispatcher(Duration.ofMillis(300));
+
+    ToolOutcome outcome =
+        dispatcher.call(run, notifier, "c-1", "spinner", JsonValue.EMPTY_JSON_OBJECT);
+
+    assertEquals(ToolStatus.TIMEOUT, outcome.status());
+    assertEquals(
+        "tool 'spinner' of run "
+            + runId
+            + " abandoned while its thread still runs it (tool exceeded its"
+            + " time limit of 300 ms); overrunning calls: 1",
+        nextLogged().getMessage());
+    assertNull(logged.poll(200, TimeUnit.MILLISECONDS), "it ended while it should still spin");
+    assertEquals(1, dispatcher.overrunningCalls(), "still spinning after the interrupt");
+    released = true;
+    assertTrue(nextLogged().getMessage().endsWith("overrunning calls: 0"));
+    assertEquals(0, dispatcher.overrunningCalls());
+    assertEquals(1, dispatcher.overrunsTotal());
+  }
+
+  @Test
+  void aToolThatStopsWhenInterruptedIsLoggedWithWhatItThrew() throws Exception {
+    ToolDispatcher dispatcher = dispatcher(Duration.ofMillis(200));
+
+    dispatcher.call(
+        run, notifier, "c-1", "sleep", Json.createObjectBuilder().add("ms", 60_000).build());
+
+    assertTrue(nextLogged().getMessage().contains("abandoned while its thread still runs it"));
+    LogRecord ended = nextLogged();
+    assertTrue(
+        ended.getMessage().contains("it threw InterruptedException: sleep interrupted"),
+        ended.getMessage());
+    assertNull(ended.getThrown(), "an interrupt is expected, and needs no stack trace");
+    assertEquals(0, dispatcher.overrunningCalls());
+    assertEquals(1, dispatcher.overrunsTotal());
+  }
+
+  @Test
+  void aCallThatEndsInTimeIsNoOverrun() {
+    ToolDispatcher dispatcher = dispatcher(Duration.ofSeconds(5));
+
+    dispatcher.call(run, notifier, "c-1", "echo", JsonValue.EMPTY_JSON_OBJECT);
+    dispatcher.call(
+        run, notifier, "c-2", "fail", Json.createObjectBuilder().add("message", "no").build());
+
+    assertEquals(0, dispatcher.overrunsTotal());
+    assertEquals(List.of(), List.copyOf(logged));
+  }
+
+  @Test
+  void aCallAbandonedBeforeItStartsNeverRuns() throws Exception {
+    ExecutorService oneThread = Executors.newSingleThreadExecutor();
+    AtomicInteger counted = new AtomicInteger();
+    Tool counter =
+        new Tool() {
+          @Override
+          public String name() {
+            return "counter";
+          }
+
+          @Override
+          public JsonValue call(JsonObject arguments) {
+            counted.incrementAndGet();
+            return JsonValue.NULL;
+          }
+        };
+    try {
+      ToolDispatcher dispatcher =
+          new ToolDispatcher(List.of(spinner, counter), oneThread, tool -> Duration.ofMillis(300));
+      assertEquals(
+          ToolStatus.TIMEOUT,
+          dispatcher.call(run, notifier, "c-1", "spinner", JsonValue.EMPTY_JSON_OBJECT).status());
+      assertTrue(
+          nextLogged().getMessage().contains("'spinner' of run " + runId + " abandoned while"));
+
+      ToolOutcome queued =
+          dispatcher.call(run, notifier, "c-2", "counter", JsonValue.EMPTY_JSON_OBJECT);
+
+      assertEquals(ToolStatus.TIMEOUT, queued.status());
+      assertEquals(
+          "tool 'counter' of run "
+              + runId
+              + " abandoned before it started: tool exceeded its time limit of"
+              + " 300 ms",
+          nextLogged().getMessage());
+      assertEquals(1, dispatcher.overrunningCalls(), "only the spinner overruns");
+      released = true;
+      assertTrue(nextLogged().getMessage().contains("'spinner' of run " + runId + " ended"));
+      oneThread.submit(() -> {}).get(5, TimeUnit.SECONDS); // after whatever was queued before
+      assertEquals(0, counted.get(), "the abandoned call ran after all");
+      assertEquals(1, dispatcher.overrunsTotal());
+    } finally {
+      oneThread.shutdownNow();
+    }
   }
 }

@@ -1,0 +1,111 @@
+package dev.agentwire.runs.control;
+
+import dev.agentwire.agents.Tool;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * One tool call on a worker thread, which knows whether that thread is still in the tool: an
+ * interrupt does not stop a tool that ignores it, so a call the dispatcher gives up on is followed
+ * until its thread really leaves the tool.
+ */
+final class ToolCall implements Runnable {
+
+  private enum Phase {
+    QUEUED,
+    RUNNING,
+    ENDED,
+    DROPPED,
+    OVERRUNNING
+  }
+
+  private final Tool tool;
+  private final JsonObject arguments;
+  private final String runId;
+  private final AbandonedCalls abandoned;
+  private final CompletableFuture<JsonValue> result = new CompletableFuture<>();
+  private Future<?> task; // set and read by the dispatching thread only
+  private Phase phase = Phase.QUEUED; // guarded by this
+  private long abandonedAt; // guarded by this
+
+  ToolCall(Tool tool, JsonObject arguments, String runId, AbandonedCalls abandoned) {
+    this.tool = tool;
+    this.arguments = arguments;
+    this.runId = runId;
+    this.abandoned = abandoned;
+  }
+
+  /** Submits the call; throws {@link java.util.concurrent.RejectedExecutionException} as given. */
+  void start(ExecutorService executor) {
+    task = executor.submit(this);
+  }
+
+  /** The tool's result, or what it threw. */
+  CompletableFuture<JsonValue> result() {
+    return result;
+  }
+
+  @Override
+  public void run() {
+    if (!begin()) {
+      return;
+    }
+    Throwable failure = null;
+    try {
+      JsonValue value = tool.call(arguments);
+      result.complete(value == null ? JsonValue.NULL : value);
+    } catch (Throwable thrown) {
+      failure = thrown;
+      result.completeExceptionally(thrown);
+    } finally {
+      end(failure);
+    }
+  }
+
+  /**
+   * Gives up on the call, then interrupts its thread. A call still in its tool counts as
+   * overrunning until the tool returns; one not yet started never starts.
+   */
+  void abandon(String reason) {
+    Phase before;
+    synchronized (this) {
+      before = phase;
+      if (phase == Phase.QUEUED) {
+        phase = Phase.DROPPED;
+      } else if (phase == Phase.RUNNING) {
+        phase = Phase.OVERRUNNING;
+        abandonedAt = System.nanoTime();
+      }
+    }
+    if (before == Phase.QUEUED) {
+      abandoned.dropped(tool.name(), runId, reason);
+    } else if (before == Phase.RUNNING) {
+      abandoned.overrunning(tool.name(), runId, reason);
+    }
+    task.cancel(true);
+  }
+
+  private synchronized boolean begin() {
+    if (phase != Phase.QUEUED) {
+      return false;
+    }
+    phase = Phase.RUNNING;
+    return true;
+  }
+
+  private void end(Throwable failure) {
+    long overranNanos;
+    synchronized (this) {
+      boolean overran = phase == Phase.OVERRUNNING;
+      phase = Phase.ENDED;
+      if (!overran) {
+        return;
+      }
+      overranNanos = System.nanoTime() - abandonedAt;
+    }
+    abandoned.ended(tool.name(), runId, overranNanos, failure);
+  }
+}
