@@ -68,4 +68,21 @@ class CalculatorToolTest {
             .call(Json.createObjectBuilder().add("expression", "50*2").build())
             .toString());
   }
+
+  @Test
+  void hugeValuesKeepTheirExponentInTheJson() {
+    assertEquals(
+        "{\"expression\":\"10^1000\",\"value\":1E+1000}",
+        calculator.call(expression("10^1000")).toString());
+  }
+
+  @Test
+  void aNestedPowerBombIsRefusedAsTooLarge() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> calculator.call(expression("((10^1000)^1000)^700")));
+
+    assertEquals("the result is too large (more than 1001 digits) at position 16", e.getMessage());
+  }
 }
