@@ -74,6 +74,14 @@ public final class Cursor implements AutoCloseable {
     return store.read(this, maxBytes);
   }
 
+  /**
+   * Whether retention dropped events this cursor had not read: it can never go on. Cheap, and safe
+   * to ask from any thread, also while its reader is busy.
+   */
+  public boolean expired() {
+    return store.expired(this);
+  }
+
   /** What is kept that this cursor has not read, in bytes as retention counts them. */
   public long backlog() {
     return store.backlog(this);

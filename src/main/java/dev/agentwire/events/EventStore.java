@@ -191,6 +191,17 @@ public final class EventStore {
     }
   }
 
+  /** Whether retention dropped events after the cursor's position, which it can never read now. */
+  boolean expired(Cursor cursor) {
+    Stream stream = cursor.stream;
+    stream.lock.lock();
+    try {
+      return Math.max(stream.evictedUpTo, gapUpTo) > cursor.position();
+    } finally {
+      stream.lock.unlock();
+    }
+  }
+
   /** What is kept after the cursor's position, in bytes as the bounds count them. */
   long backlog(Cursor cursor) {
     Stream stream = cursor.stream;

@@ -238,6 +238,20 @@ final class Connection implements Subscriber {
     if (closing() || !session.isOpen()) {
       return;
     }
+    if (outbox.fellBehind()) {
+      // Its writer may be stuck behind a frame the client never reads: close from here.
+      LOG.warning(
+          () ->
+              "closing connection "
+                  + id()
+                  + " of "
+                  + user
+                  + " (1013): it stopped reading and its user's events it had not read are no"
+                  + " longer kept");
+      outbox.close();
+      scheduler.execute(() -> close(FELL_BEHIND));
+      return;
+    }
     long silentNanos = nowNanos - heardAt;
     if (silentNanos > idleTimeoutNanos) {
       long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(silentNanos);

@@ -166,6 +166,16 @@ final class Outbox {
     }
   }
 
+  /**
+   * Whether the user's events this connection has not read are partly gone: its client stopped
+   * reading so long ago that retention overtook it. Asked by the heartbeat, which closes such a
+   * connection even while a frame to it is stuck in flight.
+   */
+  boolean fellBehind() {
+    Cursor current = cursor;
+    return current != null && !closed.get() && current.expired();
+  }
+
   int queuedReplies() {
     return queuedReplies.get();
   }
