@@ -15,6 +15,9 @@ public interface ClusterLog extends AutoCloseable {
 
     /** A member left the cluster without finishing its runs (it died or was cut off). */
     void memberLost(String member);
+
+    /** This reader fell behind: entries up to this number were dropped before it read them. */
+    void gap(long upTo);
   }
 
   /** Identifies this log's lifetime: part of every event id, so ids of a former log never match. */

@@ -1,32 +1,43 @@
 package dev.agentwire.cluster;
 
 import dev.agentwire.events.AgentEvent;
+import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.EventData.AgentCompleted;
-import dev.agentwire.events.EventData.Failure;
 import dev.agentwire.events.EventData.ToolCompleted;
 import dev.agentwire.events.EventData.ToolExecuting;
+import dev.agentwire.events.EventLog;
+import dev.agentwire.events.EventStore;
 import dev.agentwire.events.EventType;
-import dev.agentwire.events.Utf8;
+import dev.agentwire.events.LocalEventLog;
+import dev.agentwire.events.RetentionSettings;
+import dev.agentwire.runs.boundary.RemoteRuns;
 import dev.agentwire.runs.control.RunRegistry;
 import dev.agentwire.runs.control.ThreadRegistry;
 import dev.agentwire.runs.entity.Run;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
 import java.io.StringReader;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -40,18 +51,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * on servers without Hazelcast.
  *
  * <p>In a cluster every event, and every cancel request for a run on another node, goes through one
- * {@link ClusterLog} that all nodes read in the same order. From it each node knows the runs in
- * progress anywhere (so that any node can cancel one for its owner) and the threads of every user;
- * and when a member is lost, the oldest member ends the lost member's runs with {@code
- * agent_completed} {@code failed} {@code node_lost}, after everything the lost member wrote.
+ * {@link ClusterLog} that all nodes read in the same order. This class produces the application's
+ * {@link EventLog}: the {@link ClusteredEventLog} over that log, or on a single server the {@link
+ * LocalEventLog}; nothing else in the application knows which. From the log each node also knows
+ * the runs in progress anywhere (so that any node can cancel one for its owner, as {@link
+ * RemoteRuns}) and the threads of every user; and when a member is lost, the oldest member ends the
+ * lost member's runs with {@code agent_completed} {@code failed} {@code node_lost}, after
+ * everything the lost member wrote.
  */
 @ApplicationScoped
-public class ClusterSupport {
-
-  /** Delivers an event read from the log on this node. */
-  public interface EventSink {
-    void event(String owner, long number, String template);
-  }
+public class ClusterSupport implements RemoteRuns {
 
   private static final Logger LOG = Logger.getLogger(ClusterSupport.class.getName());
   static final String HAZELCAST_JNDI = "payara/Hazelcast";
@@ -68,15 +77,20 @@ public class ClusterSupport {
   int capacity;
 
   @Resource ManagedThreadFactory threads;
+  @Resource ManagedScheduledExecutorService scheduler;
   @Inject RunRegistry registry;
   @Inject ThreadRegistry threadRegistry;
-  @Inject Event<AgentEvent> events;
+  @Inject Event<AgentEvent> bus;
+  @Inject EventCodec codec;
+  @Inject RetentionSettings retention;
 
   /** The runs in progress anywhere, as the log tells them; written by the reader thread only. */
   private final Map<String, RunInProgress> runs = new ConcurrentHashMap<>();
 
   private volatile ClusterLog log;
+  private volatile ClusteredEventLog events;
   private boolean resolved;
+  private ScheduledFuture<?> sweeper;
 
   /** A run in progress somewhere, with its open tool calls ({@code call_id|tool} → start). */
   private record RunInProgress(
@@ -87,27 +101,53 @@ public class ClusterSupport {
       long startedMillis,
       Map<String, Long> openCalls) {}
 
-  /** The cluster log, or empty on a single node. */
-  public synchronized Optional<ClusterLog> log() {
+  /** The application's event log: the cluster's when cluster mode is on, else this server's. */
+  @Produces
+  @ApplicationScoped
+  EventLog eventLog(LocalEventLog local) {
+    return clustered().<EventLog>map(clustered -> clustered).orElse(local);
+  }
+
+  /** The cluster's event log, or empty on a single node. */
+  private synchronized Optional<ClusteredEventLog> clustered() {
     if (!resolved) {
       resolved = true;
-      log = enabled ? connect(threads) : null;
+      if (enabled) {
+        log = connect(threads);
+        EventStore store = new EventStore(log.epoch(), retention.retention(), Clock.systemUTC());
+        events = new ClusteredEventLog(log, store, codec);
+        long period = retention.sweepPeriodMs();
+        sweeper =
+            scheduler.scheduleAtFixedRate(store::sweep, period, period, TimeUnit.MILLISECONDS);
+      }
       LOG.info(
           log == null
               ? "single node: events stay in this server"
               : "cluster mode: events go through the data grid's log (epoch " + log.epoch() + ")");
     }
-    return Optional.ofNullable(log);
+    return Optional.ofNullable(events);
   }
 
-  /** Starts reading the log; events go to the sink. Call once, when the cluster log is there. */
-  public void start(EventSink sink) {
-    ClusterLog clusterLog = log().orElseThrow();
+  /**
+   * In cluster mode, starts reading the cluster log at deployment: every node keeps every user's
+   * events, so a client can resume on any node, also one it never was connected to.
+   */
+  void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    clustered().ifPresent(this::read);
+  }
+
+  private void read(ClusteredEventLog sink) {
+    ClusterLog clusterLog = log;
     clusterLog.start(
         new ClusterLog.Reader() {
           @Override
           public void entry(long number, String item) {
             read(clusterLog, sink, number, item);
+          }
+
+          @Override
+          public void gap(long upTo) {
+            sink.gap(upTo);
           }
 
           @Override
@@ -126,28 +166,8 @@ public class ClusterSupport {
         });
   }
 
-  /** Appends an event of a run on this node, in its wire form with a placeholder for its id. */
-  public void publish(AgentEvent event, String template) {
-    // The call's tool name comes from agent code: like all agent text, made valid Unicode first.
-    log.append(
-        Utf8.wellFormed(
-            JSON.createObjectBuilder()
-                .add("k", "event")
-                .add("o", event.owner())
-                .add("r", event.runId())
-                .add("t", event.threadId())
-                .add("s", event.seq())
-                .add("c", event.createdAt().toEpochMilli())
-                .add("y", event.type().name())
-                .add("call", callOf(event))
-                .add("m", log.member())
-                .add("f", template)
-                .build()
-                .toString()));
-  }
-
   /** The tool call an event opens or closes, as {@code call_id|tool}, or empty. */
-  private static String callOf(AgentEvent event) {
+  static String callOf(AgentEvent event) {
     if (event.data() instanceof ToolExecuting executing) {
       return executing.callId() + "|" + executing.tool();
     }
@@ -161,7 +181,8 @@ public class ClusterSupport {
    * Asks the node running a run of this owner to cancel it; false when no such run is in progress
    * anywhere (for this owner: another user's run is answered as if it did not exist).
    */
-  public boolean requestCancel(String owner, String runId) {
+  @Override
+  public boolean cancel(String owner, String runId) {
     RunInProgress run = runs.get(runId);
     if (log == null || run == null || !run.owner().equals(owner)) {
       return false;
@@ -176,7 +197,7 @@ public class ClusterSupport {
     return true;
   }
 
-  private void read(ClusterLog clusterLog, EventSink sink, long number, String item) {
+  private void read(ClusterLog clusterLog, ClusteredEventLog sink, long number, String item) {
     JsonObject entry;
     try (var reader = READERS.createReader(new StringReader(item))) {
       entry = reader.readObject();
@@ -210,7 +231,7 @@ public class ClusterSupport {
             threadRegistry.remember(owner, entry.getString("t"));
           }
         }
-        sink.event(owner, number, entry.getString("f"));
+        sink.stored(number, entry);
       }
       case "cancel" ->
           registry.find(entry.getString("o"), entry.getString("r")).ifPresent(Run::requestCancel);
@@ -239,33 +260,29 @@ public class ClusterSupport {
           long seq = run.lastSeq();
           for (Map.Entry<String, Long> call : run.openCalls().entrySet()) {
             String[] idAndTool = call.getKey().split("\\|", 2);
-            events.fire(
+            bus.fire(
                 event(
                     run,
                     runId,
                     ++seq,
                     now,
                     EventType.TOOL_COMPLETED,
-                    new ToolCompleted(
+                    ToolCompleted.abandoned(
                         idAndTool[0],
                         idAndTool[1],
-                        "error",
-                        null,
                         "the server running this tool stopped",
                         now.toEpochMilli() - call.getValue())));
           }
-          events.fire(
+          bus.fire(
               event(
                   run,
                   runId,
                   ++seq,
                   now,
                   EventType.AGENT_COMPLETED,
-                  new AgentCompleted(
-                      "failed",
-                      null,
-                      new Failure(
-                          "node_lost", "the server running this run stopped; start it again"),
+                  AgentCompleted.failed(
+                      "node_lost",
+                      "the server running this run stopped; start it again",
                       now.toEpochMilli() - run.startedMillis())));
         });
   }
@@ -298,6 +315,9 @@ public class ClusterSupport {
 
   @PreDestroy
   synchronized void stop() {
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
     if (log != null) {
       log.close();
     }

@@ -16,10 +16,33 @@ public final class EventData {
 
   /** {@code result} is set when {@code status} is ok, {@code error} otherwise. */
   public record ToolCompleted(
-      String callId, String tool, String status, JsonValue result, String error, long durationMs) {}
+      String callId, String tool, String status, JsonValue result, String error, long durationMs) {
 
-  /** {@code output} is set when succeeded, {@code error} when failed. */
-  public record AgentCompleted(String status, String output, Failure error, long durationMs) {}
+    /** Closes a call that cannot finish any more (its server is gone): status {@code error}. */
+    public static ToolCompleted abandoned(String callId, String tool, String why, long durationMs) {
+      return new ToolCompleted(callId, tool, "error", null, why, durationMs);
+    }
+  }
+
+  /**
+   * {@code output} is set when succeeded, {@code error} when failed. Every ending of a run is built
+   * by one of the factories here, from a {@link RunStatus}.
+   */
+  public record AgentCompleted(String status, String output, Failure error, long durationMs) {
+
+    public static AgentCompleted succeeded(String output, long durationMs) {
+      return new AgentCompleted(RunStatus.SUCCEEDED.wireName(), output, null, durationMs);
+    }
+
+    public static AgentCompleted failed(String code, String message, long durationMs) {
+      return new AgentCompleted(
+          RunStatus.FAILED.wireName(), null, new Failure(code, message), durationMs);
+    }
+
+    public static AgentCompleted cancelled(long durationMs) {
+      return new AgentCompleted(RunStatus.CANCELLED.wireName(), null, null, durationMs);
+    }
+  }
 
   public record Failure(String code, String message) {}
 }

@@ -94,7 +94,12 @@ public class ClientRequests {
           runs.accept(
               new RunRequest(connection.user(), start.input(), start.agent(), start.threadId()));
       // Queued before the run can emit anything, so run_accepted precedes agent_started.
-      reply(connection, new RunAccepted(start.requestId(), run.runId(), run.threadId()));
+      try {
+        reply(connection, new RunAccepted(start.requestId(), run.runId(), run.threadId()));
+      } catch (RuntimeException e) {
+        runs.abandon(run); // never launched: its slot must not stay taken
+        throw e;
+      }
       runs.launch(run);
     } else if (message instanceof CancelRun cancel) {
       runs.cancel(connection.user(), cancel.runId());

@@ -1,13 +1,15 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.Cursor;
 import dev.agentwire.security.TokenBucket;
+import dev.agentwire.sockets.ServerMessages.ResumeFailed;
+import dev.agentwire.sockets.ServerMessages.Resumed;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,14 +18,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One open WebSocket of one user: its outbox, its inbound rate limit and its liveness. Everything
- * sent to the client goes through {@link #send}, so nothing ever overlaps on the socket.
+ * One open WebSocket of one user: its outbox (its cursor into the user's events and its replies),
+ * its inbound rate limit and its liveness. Everything sent to the client goes through the outbox,
+ * so nothing ever overlaps on the socket.
  *
- * <p>A connection whose outbox overflows is closed with 1013, so that its user reconnects and
- * resumes. The close frame must reach a client that starts reading again, but the container drops
- * whatever it still buffers when the connection closes; so the connection first sends a ping, which
- * a client answers only after reading everything before it, and closes on the pong (or after a
- * grace period, for a client that never reads again).
+ * <p>A connection is closed with 1013 when its client stops reading for so long that its user's
+ * events it has not read are no longer kept (its resume then says {@code expired}), or when its
+ * replies pile up unread. The close frame must reach a client that starts reading again, but the
+ * container drops whatever it still buffers when the connection closes; so the connection first
+ * sends a ping, which a client answers only after reading everything before it, and closes on the
+ * pong (or after a grace period, for a client that never reads again).
  */
 final class Connection implements Subscriber {
 
@@ -35,6 +39,10 @@ final class Connection implements Subscriber {
       new CloseReason(
           CloseReason.CloseCodes.TRY_AGAIN_LATER,
           "outbox full: reconnect with last_event_id to resume");
+  private static final CloseReason FELL_BEHIND =
+      new CloseReason(
+          CloseReason.CloseCodes.TRY_AGAIN_LATER,
+          "fell behind: events it had not read are no longer kept; reconnect");
   private static final CloseReason WRITE_FAILED =
       new CloseReason(
           CloseReason.CloseCodes.UNEXPECTED_CONDITION,
@@ -64,6 +72,7 @@ final class Connection implements Subscriber {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final Consumer<Subscriber> writeSoon;
   private volatile long heardAt = System.nanoTime();
+  private volatile CloseReason drainedClose;
 
   /**
    * @param writeSoon has the connection's queue written soon, off the calling thread (the flusher)
@@ -72,6 +81,7 @@ final class Connection implements Subscriber {
       Session session,
       String user,
       SocketSettings settings,
+      WireFormat wire,
       ScheduledExecutorService scheduler,
       Consumer<Subscriber> writeSoon) {
     this.session = session;
@@ -89,8 +99,24 @@ final class Connection implements Subscriber {
             this::write,
             settings.outboxMaxMessages(),
             settings.outboxMaxBytes(),
-            this::overflowed,
-            this::writeFailed);
+            new Outbox.Endings() {
+              @Override
+              public void overflowed() {
+                drainThenClose(OVERFLOWED, "its replies piled up unread");
+              }
+
+              @Override
+              public void fellBehind() {
+                drainThenClose(FELL_BEHIND, "events it had not read are no longer kept");
+              }
+
+              @Override
+              public void failed(Throwable failure) {
+                writeFailed(failure);
+              }
+            },
+            replayed -> wire.write(new Resumed(replayed)),
+            reason -> wire.write(new ResumeFailed(reason)));
   }
 
   /**
@@ -127,25 +153,19 @@ final class Connection implements Subscriber {
     return session.getId();
   }
 
-  @Override
-  public void begin(List<String> prelude) {
-    outbox.begin(prelude);
+  /** Starts reading the user's events through the cursor (after its replay, for a resume). */
+  void attach(Cursor cursor, boolean resuming) {
+    outbox.attach(cursor, resuming);
   }
 
   /**
-   * Queues one serialized message (a reply) and has it written soon, with whatever else is queued
-   * by then: a run's {@code run_accepted} usually leaves in one frame with its first events. Never
-   * blocks.
+   * Queues one serialized reply and has it written soon, with whatever else is ready by then: a
+   * run's {@code run_accepted} usually leaves in one frame with its first events. Never blocks.
    */
   void send(String json) {
     if (outbox.enqueue(json)) {
       writeSoon.accept(this);
     }
-  }
-
-  @Override
-  public void enqueue(String json) {
-    outbox.enqueue(json);
   }
 
   @Override
@@ -165,7 +185,7 @@ final class Connection implements Subscriber {
 
   @Override
   public long backlog() {
-    return outbox.queuedBytes();
+    return outbox.backlog();
   }
 
   /**
@@ -218,6 +238,20 @@ final class Connection implements Subscriber {
     if (closing() || !session.isOpen()) {
       return;
     }
+    if (outbox.fellBehind()) {
+      // Its writer may be stuck behind a frame the client never reads: close from here.
+      LOG.warning(
+          () ->
+              "closing connection "
+                  + id()
+                  + " of "
+                  + user
+                  + " (1013): it stopped reading and its user's events it had not read are no"
+                  + " longer kept");
+      outbox.close();
+      scheduler.execute(() -> close(FELL_BEHIND));
+      return;
+    }
     long silentNanos = nowNanos - heardAt;
     if (silentNanos > idleTimeoutNanos) {
       long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(silentNanos);
@@ -260,22 +294,21 @@ final class Connection implements Subscriber {
     }
   }
 
-  /** Runs once the last frame was handed over: the ping goes out after everything sent before. */
-  private void overflowed() {
+  /**
+   * Runs once the last frame was handed over: a ping goes out after everything sent before, and the
+   * close follows its pong (or the grace period), so that a client reading again gets it.
+   */
+  private void drainThenClose(CloseReason reason, String why) {
     LOG.warning(
-        () ->
-            "closing connection "
-                + id()
-                + " of "
-                + user
-                + " (1013): it stopped reading and its outbox is full; it resumes on reconnect");
+        () -> "closing connection " + id() + " of " + user + " (1013): it stopped reading; " + why);
     scheduler.execute(
         () -> {
           if (!ping(DRAINED)) {
-            close(OVERFLOWED);
+            close(reason);
             return;
           }
-          scheduler.schedule(() -> close(OVERFLOWED), closeGraceMs, TimeUnit.MILLISECONDS);
+          drainedClose = reason;
+          scheduler.schedule(() -> close(reason), closeGraceMs, TimeUnit.MILLISECONDS);
         });
   }
 
@@ -296,8 +329,9 @@ final class Connection implements Subscriber {
   /** Any frame from the client shows it is alive; the drain pong also lets a slow reader close. */
   void pong(PongMessage pong) {
     heardAt = System.nanoTime();
-    if (closing() && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
-      scheduler.execute(() -> close(OVERFLOWED));
+    CloseReason reason = drainedClose;
+    if (reason != null && pong.getApplicationData().equals(ByteBuffer.wrap(DRAINED))) {
+      scheduler.execute(() -> close(reason));
     }
   }
 

@@ -1,20 +1,31 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.Cursor;
 import dev.agentwire.events.Utf8;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
- * The ordered queue of one connection's outgoing messages, with a single writer: at most one frame
- * is in flight, messages leave in the order offered, and whatever queued up meanwhile leaves
- * together as one JSON Lines frame. Offering never blocks; an outbox that grows past its bounds
- * overflows once and accepts nothing more. The bounds count messages and UTF-8 bytes, a resume's
- * replay included: what a connection has not written yet is what it holds.
+ * What goes out on one connection, with a single writer: at most one frame is in flight, and what
+ * is ready meanwhile leaves together as one JSON Lines frame. Two sources feed it. Events are read
+ * from the user's log through the connection's {@link Cursor}: the outbox holds no copy of them, so
+ * its memory does not grow however far the client falls behind. Replies to the client's own
+ * messages wait in a small bounded queue.
+ *
+ * <p>Order: a resume's replay first (after a {@code resume_failed}, if the resume failed), then its
+ * {@code resumed}, then replies and live events, replies first in each frame: a reply is queued
+ * before anything it answers can have been logged, so {@code run_accepted} always precedes its
+ * run's first event.
+ *
+ * <p>The outbox ends once: when the replies pass their bounds, when the cursor reports that events
+ * it had not read are no longer kept, or when a send fails. Each has its action, run on the
+ * writer's turn after the last frame was handed over.
  */
 final class Outbox {
 
@@ -23,117 +34,124 @@ final class Outbox {
     void send(String frame, Consumer<Throwable> done);
   }
 
-  static final int MAX_FRAME_CHARS = 64 * 1024;
+  /** What ends an outbox, each with its action. */
+  interface Endings {
+    /** The client stopped reading: its replies passed their bounds. */
+    void overflowed();
+
+    /** The client fell so far behind that events it had not read are gone. */
+    void fellBehind();
+
+    /** A send failed, with what it failed with. */
+    void failed(Throwable failure);
+  }
+
+  static final int MAX_FRAME_BYTES = 64 * 1024;
 
   private final Transport transport;
-  private final int maxMessages;
-  private final long maxBytes;
-  private final Runnable onOverflow;
-  private final Consumer<Throwable> onFailure;
-  private final AtomicReference<Runnable> ending = new AtomicReference<>();
-  private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<String> prelude = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queuedMessages = new AtomicInteger();
-  private final AtomicLong queuedBytes = new AtomicLong();
+  private final int maxReplies;
+  private final long maxReplyBytes;
+  private final Endings endings;
+  private final IntFunction<String> resumed;
+  private final Function<String, String> resumeFailed;
+  private final ConcurrentLinkedQueue<String> replies = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedReplies = new AtomicInteger();
+  private final AtomicLong queuedReplyBytes = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
+  private final AtomicBoolean signalled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<Runnable> ending = new AtomicReference<>();
   private final AtomicReference<Thread> sender = new AtomicReference<>();
+  private volatile Cursor cursor;
+  private boolean greeted;
 
   /**
-   * @param onOverflow run once, on the writer's turn after the last frame was handed over, when a
-   *     bound is passed; must not block
-   * @param onFailure likewise, when a send fails, with what it failed with
+   * @param resumed the {@code resumed} message, given how many events were replayed
+   * @param resumeFailed the {@code resume_failed} message, given the reason
    */
   Outbox(
       Transport transport,
-      int maxMessages,
-      long maxBytes,
-      Runnable onOverflow,
-      Consumer<Throwable> onFailure) {
+      int maxReplies,
+      long maxReplyBytes,
+      Endings endings,
+      IntFunction<String> resumed,
+      Function<String, String> resumeFailed) {
     this.transport = transport;
-    this.maxMessages = maxMessages;
-    this.maxBytes = maxBytes;
-    this.onOverflow = onOverflow;
-    this.onFailure = onFailure;
+    this.maxReplies = maxReplies;
+    this.maxReplyBytes = maxReplyBytes;
+    this.endings = endings;
+    this.resumed = resumed;
+    this.resumeFailed = resumeFailed;
   }
 
   /**
-   * Puts messages ahead of everything offered: a resume's replay, which streams out frame by frame
-   * before any live message. It is always taken, even past the bounds (the history that it comes
-   * from is bounded itself), and it counts against them: live messages that would pass a bound
-   * while the replay is still being written overflow the outbox. Call it before the first {@link
-   * #offer}; like {@link #enqueue}, it leaves the writing to {@link #flush()}.
+   * Starts reading the user's events through the cursor; events are written from the next flush.
+   *
+   * @param resuming whether the client asked to resume: it then hears how that went first
    */
-  void begin(List<String> messages) {
-    for (String message : messages) {
-      queuedMessages.incrementAndGet();
-      queuedBytes.addAndGet(Utf8.length(message));
-      prelude.add(message);
+  void attach(Cursor cursor, boolean resuming) {
+    this.greeted = !resuming;
+    this.cursor = cursor;
+    if (closed.get()) {
+      cursor.close();
     }
   }
 
-  /** Queues one JSON message and starts writing; false when closed or just overflowed. */
-  boolean offer(String message) {
-    boolean queued = enqueue(message);
-    flush();
-    return queued;
-  }
-
-  /**
-   * Queues one JSON message without writing it yet, so that a caller holding a lock can fix the
-   * order of messages and leave the socket work to {@link #flush()} after releasing it.
-   */
+  /** Queues one reply without writing it yet; false when closed or just overflowed. */
   boolean enqueue(String message) {
     if (closed.get()) {
       return false;
     }
     if (!reserve(Utf8.length(message))) {
-      closeOnce(onOverflow);
+      end(endings::overflowed);
       return false;
     }
-    queue.add(message);
+    replies.add(message);
+    signalled.set(true);
     return true;
   }
 
-  /** Writes what is queued, unless a write is already under way. */
+  /** Writes what is ready, unless a write is already under way (its completion writes on). */
   void flush() {
+    signalled.set(true);
     pump();
   }
 
-  /** Counts the message in, unless that would pass a bound: the counts never exceed them. */
+  /** Counts the reply in, unless that would pass a bound: the counts never exceed them. */
   private boolean reserve(long bytes) {
     long current;
     do {
-      current = queuedBytes.get();
-      if (current + bytes > maxBytes || queuedMessages.get() >= maxMessages) {
+      current = queuedReplyBytes.get();
+      if (current + bytes > maxReplyBytes || queuedReplies.get() >= maxReplies) {
         return false;
       }
-    } while (!queuedBytes.compareAndSet(current, current + bytes));
-    queuedMessages.incrementAndGet();
+    } while (!queuedReplyBytes.compareAndSet(current, current + bytes));
+    queuedReplies.incrementAndGet();
     return true;
   }
 
-  /** Stops accepting messages; what is queued is dropped. */
+  /** Stops for good; queued replies are dropped, the cursor is closed. */
   void close() {
-    closeOnce(null);
+    end(null);
   }
 
   boolean isClosed() {
     return closed.get();
   }
 
-  /** Closes, drops what is queued, and has {@code last} run once no frame is in flight. */
-  private void closeOnce(Runnable last) {
+  /** Closes, and has {@code last} run once no frame is in flight. */
+  private void end(Runnable last) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     ending.set(last);
     String dropped;
-    while ((dropped = prelude.poll()) != null) {
+    while ((dropped = replies.poll()) != null) {
       release(dropped);
     }
-    while ((dropped = queue.poll()) != null) {
-      release(dropped);
+    Cursor current = cursor;
+    if (current != null) {
+      current.close();
     }
     finish();
   }
@@ -148,18 +166,32 @@ final class Outbox {
     }
   }
 
-  int queued() {
-    return queuedMessages.get();
+  /**
+   * Whether the user's events this connection has not read are partly gone: its client stopped
+   * reading so long ago that retention overtook it. Asked by the heartbeat, which closes such a
+   * connection even while a frame to it is stuck in flight.
+   */
+  boolean fellBehind() {
+    Cursor current = cursor;
+    return current != null && !closed.get() && current.expired();
   }
 
-  /** What waits to be written, replay included, in UTF-8 bytes. */
-  long queuedBytes() {
-    return queuedBytes.get();
+  int queuedReplies() {
+    return queuedReplies.get();
+  }
+
+  /**
+   * What this connection has not been sent yet: its replies, and its user's events it has not read.
+   */
+  long backlog() {
+    Cursor current = cursor;
+    return queuedReplyBytes.get() + (current == null || closed.get() ? 0 : current.backlog());
   }
 
   /**
    * Starts the next frame unless one is in flight. A transport that completes a send on the calling
-   * thread is looped over here instead of recursing, so a fast socket cannot grow the stack.
+   * thread is looped over here instead of recursing, so a fast socket cannot grow the stack. A
+   * signal that arrives while the turn is taken is seen before the turn is given up.
    */
   private void pump() {
     while (true) {
@@ -167,14 +199,16 @@ final class Outbox {
         finish();
         return;
       }
-      if ((prelude.isEmpty() && queue.isEmpty()) || !writing.compareAndSet(false, true)) {
+      if (!signalled.get() || !writing.compareAndSet(false, true)) {
         return;
       }
+      signalled.set(false);
       String frame = nextFrame();
       if (frame == null || closed.get()) {
         writing.set(false); // nothing to send, or closed meanwhile: what was taken is dropped
         continue;
       }
+      signalled.set(true); // the cursor may hold more than one frame: look again after this one
       Thread me = Thread.currentThread();
       sender.set(me);
       transport.send(frame, this::sent);
@@ -189,7 +223,7 @@ final class Outbox {
     boolean inline = sender.get() == Thread.currentThread();
     if (failure != null) {
       // The writer's turn is still ours: the action runs below, in pump.
-      closeOnce(() -> onFailure.accept(failure));
+      end(() -> endings.failed(failure));
     }
     writing.set(false);
     if (!inline) {
@@ -197,34 +231,76 @@ final class Outbox {
     }
   }
 
-  /** The prelude first, then the queue; as many messages as fit in one frame. */
+  /**
+   * The next frame: for a resume, first its replay (or its {@code resume_failed}) and its {@code
+   * resumed}, alone; after that, the queued replies, then events, as many as fit.
+   */
   private String nextFrame() {
-    ConcurrentLinkedQueue<String> source = prelude.isEmpty() ? queue : prelude;
-    String first = source.poll();
-    if (first == null) {
-      return null;
+    Cursor events = cursor;
+    if (events == null) {
+      return null; // not attached yet: attaching signals
     }
-    release(first);
-    if (source.isEmpty()) {
-      return first;
+    StringBuilder frame = new StringBuilder();
+    if (!greeted) {
+      if (events.failure() != null) {
+        greeted = true;
+        append(frame, resumeFailed.apply(events.failure()));
+      } else {
+        if (events.replaying() && !readEvents(events, frame)) {
+          return null;
+        }
+        if (!events.replaying()) {
+          greeted = true;
+          append(frame, resumed.apply(events.replayed()));
+        }
+        return frame.toString();
+      }
     }
-    StringBuilder frame = new StringBuilder(first);
-    String next;
-    while ((next = source.peek()) != null
-        && frame.length() + 1 + next.length() <= MAX_FRAME_CHARS) {
-      // Only a close also takes from the queues; then pump drops this frame anyway.
-      String taken = source.poll();
+    String reply;
+    while ((reply = replies.peek()) != null
+        && (frame.isEmpty() || frame.length() + 1 + reply.length() <= MAX_FRAME_BYTES)) {
+      String taken = replies.poll();
       if (taken == null) {
         break;
       }
       release(taken);
-      frame.append('\n').append(taken);
+      append(frame, taken);
     }
-    return frame.toString();
+    if (!readEvents(events, frame)) {
+      return null;
+    }
+    return frame.isEmpty() ? null : frame.toString();
+  }
+
+  /**
+   * Adds the cursor's next events, about a frame's worth (one event larger than that goes alone);
+   * false when the cursor fell behind, which ends the outbox.
+   */
+  private boolean readEvents(Cursor events, StringBuilder frame) {
+    long room = MAX_FRAME_BYTES - frame.length();
+    if (room <= 0) {
+      return true;
+    }
+    Cursor.Batch batch = events.next(room);
+    if (batch.expired()) {
+      end(endings::fellBehind);
+      return false;
+    }
+    for (String event : batch.frames()) {
+      append(frame, event);
+    }
+    return true;
+  }
+
+  private static void append(StringBuilder frame, String message) {
+    if (!frame.isEmpty()) {
+      frame.append('\n');
+    }
+    frame.append(message);
   }
 
   private void release(String message) {
-    queuedMessages.decrementAndGet();
-    queuedBytes.addAndGet(-Utf8.length(message));
+    queuedReplies.decrementAndGet();
+    queuedReplyBytes.addAndGet(-Utf8.length(message));
   }
 }

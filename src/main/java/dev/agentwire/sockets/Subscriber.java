@@ -1,21 +1,12 @@
 package dev.agentwire.sockets;
 
-import java.util.List;
-
 /**
- * What {@link UserSessions} delivers a user's stream to: in production, a {@link Connection}.
- * {@link #begin} and {@link #enqueue} only queue, under the user's lock, which fixes the order;
- * {@link #flush} does the socket work, after the lock is released.
+ * What the {@link Flusher} writes for and {@link UserSessions} keeps alive: in production, a {@link
+ * Connection}. {@link #flush} does the socket work and never blocks.
  */
 interface Subscriber {
 
-  /** Messages that must precede every live one (a resume's replay and its verdict). */
-  void begin(List<String> prelude);
-
-  /** Queues one live message; must not block. */
-  void enqueue(String json);
-
-  /** Starts writing what is queued; must not block. */
+  /** Writes what is ready (replies, and events its cursor has not read); must not block. */
   void flush();
 
   /** Marks it as waiting for a flush; false if it already was. */
@@ -23,7 +14,9 @@ interface Subscriber {
 
   void clearDirty();
 
-  /** How much is waiting to be written to this subscriber, in UTF-8 bytes. */
+  /**
+   * What it has not been sent yet, in UTF-8 bytes: replies, and its user's events it has not read.
+   */
   long backlog();
 
   /** Pings the client, or closes the connection when the client has been silent for too long. */

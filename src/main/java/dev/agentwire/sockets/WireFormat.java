@@ -1,20 +1,17 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.Utf8;
 import dev.agentwire.sockets.ClientMessage.CancelRun;
 import dev.agentwire.sockets.ClientMessage.Ping;
 import dev.agentwire.sockets.ClientMessage.StartRun;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.bind.JsonbConfig;
-import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
@@ -22,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The one place where protocol messages become JSON and back: one shared JSON-B instance with
@@ -31,8 +26,6 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class WireFormat {
-
-  private static final Logger LOG = Logger.getLogger(WireFormat.class.getName());
 
   static final int MAX_INPUT_BYTES = 32 * 1024;
 
@@ -42,18 +35,24 @@ public class WireFormat {
    */
   private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
-  private final Jsonb jsonb =
-      JsonbBuilder.create(
-          new JsonbConfig()
-              .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+  private final EventCodec codec;
+
+  /** For the container's proxy. */
+  protected WireFormat() {
+    this(null);
+  }
+
+  @Inject
+  public WireFormat(EventCodec codec) {
+    this.codec = codec;
+  }
 
   /**
-   * The JSON form of a server message. It is always valid UTF-8: text from agents, tools and models
-   * may hold unpaired surrogates, which the container's encoder cannot send (it throws an {@link
-   * Error}), so each becomes U+FFFD here, before the message is stored, sent or logged anywhere.
+   * The JSON form of a server message, by the application's one JSON-B instance: always valid UTF-8
+   * (see {@link EventCodec}).
    */
   public String write(Object message) {
-    return Utf8.wellFormed(jsonb.toJson(message));
+    return codec.write(message);
   }
 
   /** Parses one client frame, or says precisely what is wrong with it. */
@@ -186,14 +185,5 @@ public class WireFormat {
       throw new ProtocolError("invalid_message", requestId, field + " must be a string");
     }
     return string.getString();
-  }
-
-  @PreDestroy
-  void close() {
-    try {
-      jsonb.close();
-    } catch (Exception e) {
-      LOG.log(Level.FINE, "closing JSON-B failed", e);
-    }
   }
 }

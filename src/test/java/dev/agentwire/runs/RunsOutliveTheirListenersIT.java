@@ -3,8 +3,8 @@ package dev.agentwire.runs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.events.EventFrame;
 import dev.agentwire.events.EventType;
-import dev.agentwire.sockets.EventFrame;
 import dev.agentwire.sockets.WireFormat;
 import dev.agentwire.testing.Deployments;
 import dev.agentwire.testing.RunInvariants;

@@ -3,12 +3,12 @@ package dev.agentwire.sockets;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.Utf8;
 import dev.agentwire.sockets.ServerMessages.ErrorReply;
 import dev.agentwire.testing.HostileFrames;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +20,7 @@ import org.junit.jupiter.api.Test;
 class AnyFrameGetsAMessageOrAClearErrorTest {
 
   private static final int FRAMES = 20_000;
-  private final WireFormat wire = new WireFormat();
-
-  @AfterEach
-  void closeJsonb() {
-    wire.close();
-  }
+  private final WireFormat wire = new WireFormat(new EventCodec());
 
   @Test
   void everyFrameIsAMessageOrAProtocolErrorWithValidText() {

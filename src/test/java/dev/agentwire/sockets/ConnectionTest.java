@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.events.EventCodec;
+import dev.agentwire.events.EventStore;
+import dev.agentwire.events.LocalEventLog;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -39,6 +42,13 @@ class ConnectionTest {
   private Throwable sendFailure;
   private final List<String> pings = new ArrayList<>();
   private Connection connection;
+  private final LocalEventLog log =
+      new LocalEventLog(
+          new EventCodec(),
+          new EventStore(
+              "c0nn",
+              new EventStore.Retention(1_000, 60_000, 1 << 20, 1 << 24, 60_000),
+              java.time.Clock.systemUTC()));
 
   @BeforeEach
   void setUp() {
@@ -54,7 +64,15 @@ class ConnectionTest {
     settings.forgivenPerSecond = 0.001;
     settings.idleTimeoutMs = 45_000;
     settings.pingIntervalMs = 15_000;
-    connection = new Connection(session(), "ann", settings, scheduler, writeSoon::add);
+    connection =
+        new Connection(
+            session(),
+            "ann",
+            settings,
+            new WireFormat(new EventCodec()),
+            scheduler,
+            writeSoon::add);
+    connection.attach(log.open("ann", null), false);
   }
 
   @AfterEach
@@ -77,7 +95,7 @@ class ConnectionTest {
   @Test
   void whatQueuedMeanwhileLeavesAsOneFrame() {
     connection.send("{\"n\":1}");
-    connection.enqueue("{\"n\":2}");
+    connection.send("{\"n\":2}");
     connection.flush();
 
     assertEquals(List.of("{\"n\":1}\n{\"n\":2}"), frames);

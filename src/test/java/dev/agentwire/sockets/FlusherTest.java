@@ -3,7 +3,6 @@ package dev.agentwire.sockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -89,16 +88,6 @@ class FlusherTest {
         throw new IllegalStateException("broken subscriber");
       }
       dirty.set(false);
-    }
-
-    @Override
-    public void begin(List<String> prelude) {
-      throw new AssertionError("not used by the flusher");
-    }
-
-    @Override
-    public void enqueue(String json) {
-      throw new AssertionError("not used by the flusher");
     }
 
     @Override

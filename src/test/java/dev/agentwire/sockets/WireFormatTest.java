@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.agentwire.events.AgentEvent;
+import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.EventData;
+import dev.agentwire.events.EventFrame;
 import dev.agentwire.events.EventType;
 import dev.agentwire.sockets.ClientMessage.CancelRun;
 import dev.agentwire.sockets.ClientMessage.Ping;
@@ -17,7 +19,6 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class WireFormatTest {
 
-  private final WireFormat wire = new WireFormat();
-
-  @AfterEach
-  void closeJsonb() {
-    wire.close();
-  }
+  private final WireFormat wire = new WireFormat(new EventCodec());
 
   private ProtocolError error(String frame) {
     return assertThrows(ProtocolError.class, () -> wire.read(frame));
@@ -460,7 +456,9 @@ class WireFormatTest {
   @Test
   void textAfterTheObjectIsInvalidJson() {
     ProtocolError e =
-        assertThrows(ProtocolError.class, () -> new WireFormat().read("{\"type\":\"ping\"} x"));
+        assertThrows(
+            ProtocolError.class,
+            () -> new WireFormat(new EventCodec()).read("{\"type\":\"ping\"} x"));
     assertEquals("invalid_json", e.code());
   }
 
@@ -470,7 +468,7 @@ class WireFormatTest {
         assertThrows(
             ProtocolError.class,
             () ->
-                new WireFormat()
+                new WireFormat(new EventCodec())
                     .read(
                         "{\"type\":\"ping\",\"request_id\":\"a\"}\n"
                             + "{\"type\":\"ping\",\"request_id\":\"b\"}"));

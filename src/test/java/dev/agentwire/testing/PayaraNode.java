@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * One Payara Micro process with the AgentWire WAR, as a member of a data grid on 127.0.0.1: for the
  * cluster tests, which need processes that can be killed (SIGKILL), not one managed container.
- * Started with the flags of {@code docs/cluster-research.md}, {@code server-config/}'s command
- * files and {@code cluster.properties}, and the cluster mode on.
+ * Started with the flags of {@code docs/event-log.md}, {@code server-config/}'s command files and
+ * {@code cluster.properties}, and the cluster mode on.
  */
 public final class PayaraNode implements AutoCloseable {
 

@@ -100,16 +100,32 @@ public final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** The close code of a connection that ended without a close frame. */
+  public static final int DROPPED = -1;
+
   /**
-   * What the server sent from here on: its text frames (split into messages) and its close code.
+   * What the server sent from here on: its text frames (split into messages) and its close code
+   * ({@link #DROPPED} when the connection ended without one).
    */
   public record Received(List<String> messages, int closeCode) {}
 
-  /** Reads frames until the server's close frame. */
+  /** Reads frames until the server's close frame, answering pings as clients must. */
   public Received readUntilClose() throws IOException {
+    return readUntilClose(true);
+  }
+
+  /**
+   * Reads frames until the server's close frame.
+   *
+   * @param answerPings false for a client that reads but has stopped answering pings
+   */
+  public Received readUntilClose(boolean answerPings) throws IOException {
     List<String> messages = new ArrayList<>();
     while (true) {
-      int first = in.readUnsignedByte();
+      int first = in.read();
+      if (first < 0) {
+        return new Received(messages, DROPPED); // the server ended the connection without a close
+      }
       int second = in.readUnsignedByte();
       long length = second & 0x7f;
       if (length == 126) {
@@ -124,7 +140,7 @@ public final class RawWebSocket implements AutoCloseable {
         int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
         return new Received(messages, code);
       }
-      if (opcode == 0x9) {
+      if (opcode == 0x9 && answerPings) {
         sendFrame(0x8A, payload); // a client answers every ping with a pong
       }
       if (opcode == 0x1) {

@@ -44,7 +44,6 @@ public final class ReadmeServer implements AutoCloseable {
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
             "-Dfile.encoding=UTF-8",
             "-Dagentwire.dev-mode=true",
             "-Dagentwire.agents.scripted.enabled=true",

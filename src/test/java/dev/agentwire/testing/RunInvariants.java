@@ -1,7 +1,8 @@
 package dev.agentwire.testing;
 
 import dev.agentwire.events.AgentEvent;
-import dev.agentwire.sockets.EventFrame;
+import dev.agentwire.events.EventCodec;
+import dev.agentwire.events.EventFrame;
 import dev.agentwire.sockets.WireFormat;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -31,7 +32,7 @@ public final class RunInvariants {
   private static final Set<String> TOOL_STATUSES = Set.of("ok", "error", "cancelled", "timeout");
   private static final Set<String> RUN_STATUSES = Set.of("succeeded", "failed", "cancelled");
 
-  private static final WireFormat WIRE = new WireFormat();
+  private static final WireFormat WIRE = new WireFormat(new EventCodec());
 
   private RunInvariants() {}
 

@@ -101,7 +101,13 @@ public final class HazelcastLog implements ClusterLog {
       } catch (ExecutionException e) {
         if (e.getCause() instanceof StaleSequenceException) {
           long head = ring.headSequence();
-          LOG.warning("the cluster log dropped events " + next + " to " + (head - 1) + " unread");
+          LOG.severe(
+              "this node fell behind the cluster log: entries "
+                  + (next + 1)
+                  + " to "
+                  + head
+                  + " were dropped unread; resumes across them will say expired");
+          sink.gap(head); // entry numbers are sequences + 1: the last one lost is head
           next = head;
           continue;
         }

@@ -1,9 +1,7 @@
 package dev.agentwire.runs.boundary;
 
 import dev.agentwire.agents.Agent;
-import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.events.EventData.AgentCompleted;
-import dev.agentwire.events.EventData.Failure;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.control.AgentCatalog;
 import dev.agentwire.runs.control.RunRegistry;
@@ -15,6 +13,7 @@ import dev.agentwire.runs.entity.RunRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +27,7 @@ public class RunService {
   @Inject AgentCatalog catalog;
   @Inject ThreadRegistry threads;
   @Inject RunRegistry registry;
-  @Inject ClusterSupport cluster;
+  @Inject RemoteRuns remote;
   @Inject RunExecutor executor;
   @Inject Instance<RunNotifier> notifiers;
 
@@ -52,36 +51,47 @@ public class RunService {
    * hand-over (for example while shutting down), the run still ends, as failed, and frees its slot.
    */
   public void launch(Run run) {
-    Agent agent =
-        catalog
-            .find(run.agent())
-            .orElseThrow(() -> new IllegalStateException("agent vanished: " + run.agent()));
     try {
+      Agent agent =
+          catalog
+              .find(run.agent())
+              .orElseThrow(() -> new IllegalStateException("agent vanished: " + run.agent()));
       executor.execute(run, agent);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "could not start run " + run.runId(), e);
       registry.release(run);
       RunNotifier notifier = notifiers.get().bind(run.owner(), run.threadId(), run.runId());
       try {
-        notifier.started(agent.name(), run.input());
+        notifier.started(run.agent(), run.input());
         notifier.completed(
-            new AgentCompleted(
-                "failed",
-                null,
-                new Failure("internal_error", "the server could not start the run; try again"),
-                0));
+            AgentCompleted.failed(
+                "internal_error", "the server could not start the run; try again", 0));
       } finally {
         notifiers.destroy(notifier);
       }
     }
   }
 
-  /** Cancels one of the owner's running runs; anyone else's run is as unknown as a missing one. */
+  /**
+   * Gives up a run that was accepted but will not be launched (its acceptance could not be
+   * answered): frees its slot. It has no events.
+   */
+  public void abandon(Run run) {
+    registry.release(run);
+  }
+
+  /**
+   * Cancels one of the owner's runs in progress, here or on another server of a cluster; anyone
+   * else's run is as unknown as a missing one. Cancelling a run that is already ending is accepted
+   * again, in both cases alike: the run's {@code agent_completed} is the answer.
+   */
   public void cancel(String owner, String runId) throws RunRejected {
-    boolean cancelled =
-        registry.find(owner, runId).map(Run::requestCancel).orElse(false)
-            || (cluster != null && cluster.requestCancel(owner, runId));
-    if (!cancelled) {
+    Optional<Run> local = registry.find(owner, runId);
+    if (local.isPresent()) {
+      local.get().requestCancel();
+      return;
+    }
+    if (!remote.cancel(owner, runId)) {
       throw new RunRejected(Reason.RUN_NOT_FOUND, "no running run " + runId);
     }
   }

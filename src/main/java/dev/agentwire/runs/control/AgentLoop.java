@@ -4,7 +4,6 @@ import dev.agentwire.agents.Agent;
 import dev.agentwire.agents.AgentFailure;
 import dev.agentwire.agents.RunCancelledException;
 import dev.agentwire.events.EventData.AgentCompleted;
-import dev.agentwire.events.EventData.Failure;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.entity.Run;
 import java.util.concurrent.TimeUnit;
@@ -37,24 +36,27 @@ public final class AgentLoop {
     try {
       notifier.started(agent.name(), run.input());
       String output = agent.run(new ActiveRun(run, notifier, dispatcher));
-      ending = run.finish() ? Ending.succeeded(output == null ? "" : output) : Ending.CANCELLED;
+      ending =
+          run.finish()
+              ? ms -> AgentCompleted.succeeded(output == null ? "" : output, ms)
+              : CANCELLED;
     } catch (RunCancelledException e) {
-      ending = Ending.CANCELLED;
+      ending = CANCELLED;
     } catch (AgentFailure e) {
-      ending = run.finish() ? Ending.failed(e.code(), e.getMessage()) : Ending.CANCELLED;
+      ending = run.finish() ? ms -> AgentCompleted.failed(e.code(), e.getMessage(), ms) : CANCELLED;
     } catch (Throwable e) { // every accepted run must end with agent_completed, even after an Error
       if (run.finish()) {
         LOG.log(Level.WARNING, "agent " + agent.name() + " failed in run " + run.runId(), e);
-        ending = Ending.failed("agent_error", describe(e));
+        String message = describe(e);
+        ending = ms -> AgentCompleted.failed("agent_error", message, ms);
       } else {
-        ending = Ending.CANCELLED;
+        ending = CANCELLED;
       }
     }
     run.finish();
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     release.accept(run);
-    notifier.completed(
-        new AgentCompleted(ending.status, ending.output, ending.failure, durationMs));
+    notifier.completed(ending.after(durationMs));
   }
 
   private static String describe(Throwable failure) {
@@ -62,15 +64,10 @@ public final class AgentLoop {
     return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
   }
 
-  private record Ending(String status, String output, Failure failure) {
-    static final Ending CANCELLED = new Ending("cancelled", null, null);
-
-    static Ending succeeded(String output) {
-      return new Ending("succeeded", output, null);
-    }
-
-    static Ending failed(String code, String message) {
-      return new Ending("failed", null, new Failure(code, message));
-    }
+  /** How the run ends, once its duration is known. */
+  private interface Ending {
+    AgentCompleted after(long durationMs);
   }
+
+  private static final Ending CANCELLED = AgentCompleted::cancelled;
 }

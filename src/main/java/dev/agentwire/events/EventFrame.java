@@ -1,6 +1,5 @@
-package dev.agentwire.sockets;
+package dev.agentwire.events;
 
-import dev.agentwire.events.AgentEvent;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +10,7 @@ public record EventFrame(
     String type, String id, String runId, String threadId, long seq, String ts, Object data) {
 
   /** Always three fractional digits, which {@code Instant.toString()} does not promise. */
-  static final DateTimeFormatter TIMESTAMP =
+  public static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   public static EventFrame of(String id, AgentEvent event) {
