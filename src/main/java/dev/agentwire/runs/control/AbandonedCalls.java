@@ -23,18 +23,40 @@ final class AbandonedCalls {
     return overrunning.get();
   }
 
-  /** Calls given up on while their thread was in the tool, since the start. */
+  /** How long an abandoned call may take to leave its tool before it counts as stuck. */
+  static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** Calls given up on that were still in their tool after the grace period, since the start. */
   long overrunsTotal() {
     return overruns.get();
   }
 
+  /** A call given up on before it started (it waited for a thread): it never will. */
   void dropped(String tool, String runId, String reason) {
     LOG.warning(
         () -> "tool '" + tool + "' of run " + runId + " abandoned before it started: " + reason);
   }
 
+  /**
+   * A call given up on while its thread is in the tool, which was interrupted. Most tools leave at
+   * once; one still there after {@link #GRACE_NANOS} is {@link #stuck}.
+   */
   void overrunning(String tool, String runId, String reason) {
     int now = overrunning.incrementAndGet();
+    LOG.fine(
+        () ->
+            "tool '"
+                + tool
+                + "' of run "
+                + runId
+                + " abandoned while its thread runs it ("
+                + reason
+                + "); overrunning calls: "
+                + now);
+  }
+
+  /** An abandoned call still in its tool a grace period later: it ignores interrupts. */
+  void stuck(String tool, String runId, String reason) {
     overruns.incrementAndGet();
     LOG.warning(
         () ->
@@ -42,13 +64,16 @@ final class AbandonedCalls {
                 + tool
                 + "' of run "
                 + runId
-                + " abandoned while its thread still runs it ("
+                + " still runs "
+                + TimeUnit.NANOSECONDS.toMillis(GRACE_NANOS)
+                + " ms after it was abandoned ("
                 + reason
-                + "); overrunning calls: "
-                + now);
+                + "): it ignores interrupts and holds a thread; overrunning calls: "
+                + overrunning.get());
   }
 
-  void ended(String tool, String runId, long overranNanos, Throwable failure) {
+  /** An abandoned call left its tool; {@code wasStuck} when {@link #stuck} reported it. */
+  void ended(String tool, String runId, long overranNanos, Throwable failure, boolean wasStuck) {
     int now = overrunning.decrementAndGet();
     String how =
         failure == null
@@ -59,7 +84,7 @@ final class AbandonedCalls {
             ? null
             : failure; // the answers to an interrupt need no stack trace
     LOG.log(
-        Level.WARNING,
+        wasStuck ? Level.WARNING : Level.FINE,
         "abandoned tool '"
             + tool
             + "' of run "

@@ -6,6 +6,7 @@ import jakarta.json.JsonValue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One tool call on a worker thread, which knows whether that thread is still in the tool: an
@@ -30,6 +31,7 @@ final class ToolCall implements Runnable {
   private Future<?> task; // set and read by the dispatching thread only
   private Phase phase = Phase.QUEUED; // guarded by this
   private long abandonedAt; // guarded by this
+  private boolean stuck; // guarded by this
 
   ToolCall(Tool tool, JsonObject arguments, String runId, AbandonedCalls abandoned) {
     this.tool = tool;
@@ -84,8 +86,21 @@ final class ToolCall implements Runnable {
       abandoned.dropped(tool.name(), runId, reason);
     } else if (before == Phase.RUNNING) {
       abandoned.overrunning(tool.name(), runId, reason);
+      CompletableFuture.delayedExecutor(AbandonedCalls.GRACE_NANOS, TimeUnit.NANOSECONDS)
+          .execute(() -> checkStuck(reason));
     }
     task.cancel(true);
+  }
+
+  /** Reports the call if its thread is still in the tool a grace period after it was abandoned. */
+  private void checkStuck(String reason) {
+    synchronized (this) {
+      if (phase != Phase.OVERRUNNING) {
+        return;
+      }
+      stuck = true;
+    }
+    abandoned.stuck(tool.name(), runId, reason);
   }
 
   private synchronized boolean begin() {
@@ -98,6 +113,7 @@ final class ToolCall implements Runnable {
 
   private void end(Throwable failure) {
     long overranNanos;
+    boolean wasStuck;
     synchronized (this) {
       boolean overran = phase == Phase.OVERRUNNING;
       phase = Phase.ENDED;
@@ -105,7 +121,8 @@ final class ToolCall implements Runnable {
         return;
       }
       overranNanos = System.nanoTime() - abandonedAt;
+      wasStuck = stuck;
     }
-    abandoned.ended(tool.name(), runId, overranNanos, failure);
+    abandoned.ended(tool.name(), runId, overranNanos, failure, wasStuck);
   }
 }
