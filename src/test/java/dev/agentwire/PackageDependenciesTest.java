@@ -32,7 +32,8 @@ class PackageDependenciesTest {
           "security", Set.of("events"),
           "runs", Set.of("agents", "events"),
           "sockets", Set.of("events", "runs", "security"),
-          "cluster", Set.of("events", "runs"));
+          "cluster", Set.of("events", "runs"),
+          "operations", Set.of("cluster", "events", "runs", "sockets", "security"));
 
   @Test
   void everyFeaturePackageDependsOnlyOnWhatItMay() throws IOException {

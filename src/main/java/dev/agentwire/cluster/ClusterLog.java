@@ -29,6 +29,12 @@ public interface ClusterLog extends AutoCloseable {
   /** Whether this node is the oldest member: the one that acts for a member that was lost. */
   boolean oldest();
 
+  /** How many entries the log holds that this node's reader has not read yet. */
+  long lag();
+
+  /** Whether this node is a running member of the grid. */
+  boolean connected();
+
   /** Appends an item; every node's reader (this one's included) gets it, in the log's order. */
   void append(String item);
 

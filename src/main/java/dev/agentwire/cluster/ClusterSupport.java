@@ -129,6 +129,17 @@ public class ClusterSupport implements RemoteRuns {
   }
 
   /**
+   * How this node stands in the cluster: empty on a single server; else whether it is a running
+   * member of the grid and how many entries of the log its reader has not read yet.
+   */
+  public Optional<Standing> standing() {
+    return clustered().map(events -> new Standing(log.connected(), log.lag()));
+  }
+
+  /** This node's place in the cluster, for health checks and metrics. */
+  public record Standing(boolean connected, long lag) {}
+
+  /**
    * In cluster mode, starts reading the cluster log at deployment: every node keeps every user's
    * events, so a client can resume on any node, also one it never was connected to.
    */

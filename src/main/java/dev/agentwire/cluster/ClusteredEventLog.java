@@ -95,7 +95,8 @@ final class ClusteredEventLog implements EventLog {
     listener = owners;
   }
 
-  EventStore store() {
+  @Override
+  public EventStore store() {
     return store;
   }
 }

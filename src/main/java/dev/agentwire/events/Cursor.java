@@ -10,9 +10,14 @@ import java.util.List;
  */
 public final class Cursor implements AutoCloseable {
 
-  /** Events in order, or word that some after the position are gone. */
-  public record Batch(List<String> frames, boolean expired) {
-    static final Batch EXPIRED = new Batch(List.of(), true);
+  /**
+   * Events in order, or word that some after the position are gone.
+   *
+   * @param live how many of the frames are live (not part of a resume's replay)
+   * @param createdMillis when each was logged, for the delivery latency
+   */
+  public record Batch(List<String> frames, boolean expired, int live, long[] createdMillis) {
+    static final Batch EXPIRED = new Batch(List.of(), true, 0, new long[0]);
   }
 
   private final EventStore store;
@@ -20,7 +25,9 @@ public final class Cursor implements AutoCloseable {
   private final long replayEnd;
   private final int replayed;
   private final String failure;
+  private final long appendsAtOpen;
   private volatile long position;
+  private long taken;
   private boolean closed;
 
   Cursor(
@@ -29,13 +36,15 @@ public final class Cursor implements AutoCloseable {
       long position,
       long replayEnd,
       int replayed,
-      String failure) {
+      String failure,
+      long appendsAtOpen) {
     this.store = store;
     this.stream = stream;
     this.position = position;
     this.replayEnd = replayEnd;
     this.replayed = replayed;
     this.failure = failure;
+    this.appendsAtOpen = appendsAtOpen;
   }
 
   /** Why the resume asked for cannot be served ({@link ResumeFailures}), or null. */
@@ -65,6 +74,19 @@ public final class Cursor implements AutoCloseable {
     position = number;
   }
 
+  /** Counts live events taken; under the stream's lock. */
+  void took(int live) {
+    taken += live;
+  }
+
+  long taken() {
+    return taken;
+  }
+
+  long appendsAtOpen() {
+    return appendsAtOpen;
+  }
+
   /**
    * The next events, at most {@code maxBytes} of them (always at least one when there is one);
    * during a replay, only the replay's. Expired when retention dropped events this cursor had not
@@ -88,10 +110,19 @@ public final class Cursor implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      store.release(stream);
+  public void close() {
+    release();
+  }
+
+  /**
+   * Closes the cursor (once; later calls return 0): the live events appended while it was open
+   * that it never took, each a delivery that failed for its connection.
+   */
+  public synchronized long release() {
+    if (closed) {
+      return 0;
     }
+    closed = true;
+    return store.release(this);
   }
 }

@@ -26,4 +26,7 @@ public interface EventLog {
 
   /** Sets the one listener told the owner of every event appended, once it can be read. */
   void listen(Consumer<String> owners);
+
+  /** What this server keeps of the log, for what operators read of it (sizes, users, counts). */
+  EventStore store();
 }

@@ -2,6 +2,7 @@ package dev.agentwire.events;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,8 @@ public final class EventStore {
   private final AtomicLong totalBytes = new AtomicLong();
   private final AtomicLong lastNumber = new AtomicLong();
   private final AtomicLong evicted = new AtomicLong();
+  private final AtomicLong held = new AtomicLong();
+  private final AtomicLong owed = new AtomicLong();
   private volatile long gapUpTo;
 
   public EventStore(String epoch, Retention retention, Clock clock) {
@@ -94,6 +97,11 @@ public final class EventStore {
         long now = clock.millis();
         long size = size(json);
         stream.add(new Entry(number, json, now, size, stream.appendedBytes + size));
+        if (stream.cursors == 0) {
+          held.incrementAndGet(); // no connection: kept for a resume
+        } else {
+          owed.addAndGet(stream.cursors); // one delivery to each open connection
+        }
         totalBytes.addAndGet(size);
         lastNumber.accumulateAndGet(number, Math::max);
         trim(stream, now);
@@ -130,17 +138,18 @@ public final class EventStore {
         }
         stream.cursors++;
         long head = lastNumber.get();
+        long appends = stream.appends;
         if (lastEventId == null || failure != null) {
-          return new Cursor(this, stream, head, head, 0, failure);
+          return new Cursor(this, stream, head, head, 0, failure, appends);
         }
         long number = Long.parseLong(ID.matcher(lastEventId).replaceFirst("$2"));
         int index = stream.indexOf(number);
         long floor = Math.max(stream.evictedUpTo, gapUpTo);
         if (index >= 0 && number >= gapUpTo) {
-          return new Cursor(this, stream, number, head, stream.size() - index - 1, null);
+          return new Cursor(this, stream, number, head, stream.size() - index - 1, null, appends);
         }
         String reason = number <= floor ? ResumeFailures.EXPIRED : ResumeFailures.UNKNOWN_ID;
-        return new Cursor(this, stream, head, head, 0, reason);
+        return new Cursor(this, stream, head, head, 0, reason, appends);
       } finally {
         stream.lock.unlock();
       }
@@ -174,18 +183,28 @@ public final class EventStore {
       }
       long limit = cursor.replaying() ? cursor.replayEnd() : Long.MAX_VALUE;
       List<String> frames = new ArrayList<>();
+      long[] created = new long[8];
+      int live = 0;
       long bytes = 0;
       for (int i = stream.firstAfter(position); i < stream.end(); i++) {
         Entry entry = stream.entries.get(i);
         if (entry.number > limit || (!frames.isEmpty() && bytes + entry.size > maxBytes)) {
           break;
         }
+        if (frames.size() == created.length) {
+          created = Arrays.copyOf(created, created.length * 2);
+        }
+        created[frames.size()] = entry.createdMillis;
         frames.add(entry.json);
         bytes += entry.size;
         position = entry.number;
+        if (entry.number > cursor.replayEnd()) {
+          live++;
+        }
       }
       cursor.moveTo(position);
-      return new Cursor.Batch(frames, false);
+      cursor.took(live);
+      return new Cursor.Batch(frames, false, live, Arrays.copyOf(created, frames.size()));
     } finally {
       stream.lock.unlock();
     }
@@ -218,10 +237,13 @@ public final class EventStore {
     }
   }
 
-  void release(Stream stream) {
+  /** Closes the cursor's hold on its stream; returns the live events it owed and never took. */
+  long release(Cursor cursor) {
+    Stream stream = cursor.stream;
     stream.lock.lock();
     try {
       stream.cursors--;
+      return stream.appends - cursor.appendsAtOpen() - cursor.taken();
     } finally {
       stream.lock.unlock();
     }
@@ -249,6 +271,19 @@ public final class EventStore {
   /** The memory the kept events take, as the bounds count it. */
   public long totalBytes() {
     return totalBytes.get();
+  }
+
+  /** Events appended while their user had no connection: kept for a resume only. */
+  public long held() {
+    return held.get();
+  }
+
+  /**
+   * Deliveries owed since the start: for each event, one per connection of its user open when it
+   * was appended. Each ends written or failed (counted by the connections), or is still pending.
+   */
+  public long owed() {
+    return owed.get();
   }
 
   /** How many events retention has dropped since the start. */
@@ -332,6 +367,7 @@ public final class EventStore {
     private int first;
     volatile long bytes;
     long appendedBytes;
+    long appends;
     long lastAppendMillis;
     boolean retired;
     int cursors;
@@ -363,6 +399,7 @@ public final class EventStore {
       entries.add(entry);
       bytes += entry.size;
       appendedBytes = entry.cumulative;
+      appends++;
       lastAppendMillis = entry.createdMillis;
     }
 

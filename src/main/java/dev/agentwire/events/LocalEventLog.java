@@ -71,7 +71,7 @@ public class LocalEventLog implements EventLog {
     listener = owners;
   }
 
-  /** The store, for what operators and tests read of it (sizes, users). */
+  @Override
   public EventStore store() {
     return store;
   }

@@ -104,10 +104,14 @@ public class ConnectionQuota {
       case ADMITTED -> {}
       case TOO_FAST ->
           throw new HandshakeRejected(
-              429, "too many connection attempts; slow down and retry", retryAfterSeconds());
+              429,
+              "handshake_rate",
+              "too many connection attempts; slow down and retry",
+              retryAfterSeconds());
       case TOO_MANY ->
           throw new HandshakeRejected(
               429,
+              "user_connections",
               "too many open connections for this user (at most "
                   + maxPerUser
                   + "); close one first",
@@ -115,7 +119,8 @@ public class ConnectionQuota {
       case SERVER_FULL -> {
         LOG.warning(
             () -> "refused a handshake: the server holds its most connections (" + maxTotal + ")");
-        throw new HandshakeRejected(503, "the server is at its connection limit; retry later", 5);
+        throw new HandshakeRejected(
+            503, "server_full", "the server is at its connection limit; retry later", 5);
       }
     }
   }

@@ -1,5 +1,8 @@
 package dev.agentwire.security;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -22,6 +25,22 @@ public class HandshakeFilter extends HttpFilter {
 
   @Inject Authenticator authenticator;
   @Inject ConnectionQuota quota;
+  @Inject PrometheusRegistry registry;
+
+  private Counter refused;
+
+  @PostConstruct
+  void init() {
+    refused =
+        Counter.builder()
+            .name("agentwire_handshakes_refused_total")
+            .help(
+                "WebSocket handshakes refused before the upgrade, by reason (unauthenticated,"
+                    + " origin, handshake_rate, user_connections, server_full)")
+            .labelNames("reason")
+            .withoutExemplars()
+            .register(registry);
+  }
 
   @Override
   protected void doFilter(
@@ -32,6 +51,7 @@ public class HandshakeFilter extends HttpFilter {
       user = authenticator.authenticate(request);
       quota.admit(user.getName());
     } catch (HandshakeRejected e) {
+      refused.labelValues(e.code()).inc();
       refuse(response, e);
       return;
     }

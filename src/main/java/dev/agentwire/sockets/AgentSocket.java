@@ -1,5 +1,6 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.UserHash;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -80,11 +81,14 @@ public class AgentSocket {
    */
   @OnError
   public void error(Throwable failure) {
-    String user = connection == null ? "an unopened connection" : connection.user();
+    String where =
+        connection == null
+            ? "an unopened connection"
+            : "a connection of user " + UserHash.of(connection.user());
     if (failure instanceof IOException) {
-      LOG.log(Level.FINE, "WebSocket error on a connection of " + user, failure);
+      LOG.log(Level.FINE, "WebSocket error on " + where, failure);
     } else {
-      LOG.log(Level.WARNING, "WebSocket error on a connection of " + user, failure);
+      LOG.log(Level.WARNING, "WebSocket error on " + where, failure);
     }
   }
 }

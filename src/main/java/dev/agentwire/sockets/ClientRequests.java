@@ -1,5 +1,6 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.UserHash;
 import dev.agentwire.runs.boundary.RunService;
 import dev.agentwire.runs.entity.Run;
 import dev.agentwire.runs.entity.RunRejected;
@@ -28,6 +29,7 @@ public class ClientRequests {
 
   @Inject WireFormat wire;
   @Inject RunService runs;
+  @Inject SocketMetrics metrics;
 
   private String rateLimited;
 
@@ -55,7 +57,7 @@ public class ClientRequests {
     } catch (RunRejected e) {
       reply(connection, new ErrorReply(message.requestId(), e.reason().code(), e.getMessage()));
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "failed to handle a message of " + connection.user(), e);
+      LOG.log(Level.SEVERE, "failed to handle a message of user " + UserHash.of(connection.user()), e);
       reply(
           connection,
           new ErrorReply(message.requestId(), "internal_error", "the server failed; try again"));
@@ -80,6 +82,7 @@ public class ClientRequests {
       case ADMITTED:
         return true;
       case REJECTED:
+        metrics.errorSent("rate_limited");
         connection.send(rateLimited);
         return false;
       default:
@@ -109,6 +112,9 @@ public class ClientRequests {
   }
 
   private void reply(Connection connection, Object message) {
+    if (message instanceof ErrorReply error) {
+      metrics.errorSent(error.code());
+    }
     connection.send(wire.write(message));
   }
 }

@@ -1,6 +1,7 @@
 package dev.agentwire.sockets;
 
 import dev.agentwire.events.Cursor;
+import dev.agentwire.events.UserHash;
 import dev.agentwire.security.TokenBucket;
 import dev.agentwire.sockets.ServerMessages.ResumeFailed;
 import dev.agentwire.sockets.ServerMessages.Resumed;
@@ -71,6 +72,7 @@ final class Connection implements Subscriber {
   private final long idleTimeoutNanos;
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final Consumer<Subscriber> writeSoon;
+  private final SocketMetrics metrics;
   private volatile long heardAt = System.nanoTime();
   private volatile CloseReason drainedClose;
 
@@ -82,12 +84,14 @@ final class Connection implements Subscriber {
       String user,
       SocketSettings settings,
       WireFormat wire,
+      SocketMetrics metrics,
       ScheduledExecutorService scheduler,
       Consumer<Subscriber> writeSoon) {
     this.session = session;
     this.user = user;
     this.scheduler = scheduler;
     this.writeSoon = writeSoon;
+    this.metrics = metrics;
     this.closeGraceMs = settings.closeGraceMs();
     this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs());
     this.inboundRate =
@@ -102,11 +106,13 @@ final class Connection implements Subscriber {
             new Outbox.Endings() {
               @Override
               public void overflowed() {
+                metrics.closedByServer(Outbox.REPLIES_UNREAD);
                 drainThenClose(OVERFLOWED, "its replies piled up unread");
               }
 
               @Override
               public void fellBehind() {
+                metrics.closedByServer(Outbox.FELL_BEHIND);
                 drainThenClose(FELL_BEHIND, "events it had not read are no longer kept");
               }
 
@@ -115,6 +121,7 @@ final class Connection implements Subscriber {
                 writeFailed(failure);
               }
             },
+            metrics,
             replayed -> wire.write(new Resumed(replayed)),
             reason -> wire.write(new ResumeFailed(reason)));
   }
@@ -208,14 +215,16 @@ final class Connection implements Subscriber {
   }
 
   void closed() {
-    outbox.close();
+    outbox.close(Outbox.CLOSED);
   }
 
   /** Closes a connection that may not be served, before anything was sent on it. */
   void refuse(CloseReason reason) {
     LOG.warning(
-        () -> "refusing connection " + id() + " of " + user + ": " + reason.getReasonPhrase());
-    outbox.close();
+        () ->
+            "refusing connection " + id() + " of user " + who() + ": " + reason.getReasonPhrase());
+    metrics.closedByServer("refused");
+    outbox.close("refused");
     close(reason);
   }
 
@@ -223,9 +232,20 @@ final class Connection implements Subscriber {
   void closeAbusive() {
     LOG.warning(
         () ->
-            "closing connection " + id() + " of " + user + " (1008): " + ABUSIVE.getReasonPhrase());
-    outbox.close();
+            "closing connection "
+                + id()
+                + " of user "
+                + who()
+                + " (1008): "
+                + ABUSIVE.getReasonPhrase());
+    metrics.closedByServer("abusive");
+    outbox.close("abusive");
     scheduler.execute(() -> close(ABUSIVE));
+  }
+
+  /** The user as logs name it: a hash, never the id itself. */
+  private String who() {
+    return UserHash.of(user);
   }
 
   /**
@@ -244,11 +264,12 @@ final class Connection implements Subscriber {
           () ->
               "closing connection "
                   + id()
-                  + " of "
-                  + user
+                  + " of user "
+                  + who()
                   + " (1013): it stopped reading and its user's events it had not read are no"
                   + " longer kept");
-      outbox.close();
+      metrics.closedByServer(Outbox.FELL_BEHIND);
+      outbox.close(Outbox.FELL_BEHIND);
       scheduler.execute(() -> close(FELL_BEHIND));
       return;
     }
@@ -259,12 +280,13 @@ final class Connection implements Subscriber {
           () ->
               "closing connection "
                   + id()
-                  + " of "
-                  + user
+                  + " of user "
+                  + who()
                   + ": silent for "
                   + silentSeconds
                   + " s");
-      outbox.close();
+      metrics.closedByServer("idle");
+      outbox.close("idle");
       scheduler.execute(
           () ->
               close(
@@ -300,7 +322,7 @@ final class Connection implements Subscriber {
    */
   private void drainThenClose(CloseReason reason, String why) {
     LOG.warning(
-        () -> "closing connection " + id() + " of " + user + " (1013): it stopped reading; " + why);
+        () -> "closing connection " + id() + " of user " + who() + " (1013): it stopped reading; " + why);
     scheduler.execute(
         () -> {
           if (!ping(DRAINED)) {
@@ -316,11 +338,11 @@ final class Connection implements Subscriber {
   private void writeFailed(Throwable failure) {
     if (failure instanceof IOException || !session.isOpen()) {
       // The client went away: an ordinary end, and nothing is lost (the history has the events).
-      LOG.log(Level.FINE, "write to connection " + id() + " of " + user + " failed", failure);
+      LOG.log(Level.FINE, "write to connection " + id() + " of user " + who() + " failed", failure);
     } else {
       LOG.log(
           Level.SEVERE,
-          "write to connection " + id() + " of " + user + " failed; closing it with 1011",
+          "write to connection " + id() + " of user " + who() + " failed; closing it with 1011",
           failure);
     }
     scheduler.execute(() -> close(WRITE_FAILED));

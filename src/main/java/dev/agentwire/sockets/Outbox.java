@@ -2,6 +2,7 @@ package dev.agentwire.sockets;
 
 import dev.agentwire.events.Cursor;
 import dev.agentwire.events.Utf8;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,12 +47,42 @@ final class Outbox {
     void failed(Throwable failure);
   }
 
+  /**
+   * What became of the user's events on this connection: each live event it owed (logged while it
+   * was open) is written or failed, exactly once; replayed ones are counted apart.
+   */
+  interface Deliveries {
+    /** A frame reached the socket, with these events. */
+    void written(int live, int replayed, long[] createdMillis);
+
+    /** These owed events will never be written on this connection, and why. */
+    void failed(String reason, long events);
+
+    Deliveries NONE =
+        new Deliveries() {
+          @Override
+          public void written(int live, int replayed, long[] createdMillis) {}
+
+          @Override
+          public void failed(String reason, long events) {}
+        };
+  }
+
+  /** Why an outbox ended, as counted: the reasons of failed deliveries. */
+  static final String CLOSED = "closed";
+
+  static final String REPLIES_UNREAD = "replies_unread";
+  static final String FELL_BEHIND = "fell_behind";
+  static final String WRITE_FAILED = "write_failed";
+
   static final int MAX_FRAME_BYTES = 64 * 1024;
+  private static final long[] NO_EVENTS = new long[0];
 
   private final Transport transport;
   private final int maxReplies;
   private final long maxReplyBytes;
   private final Endings endings;
+  private final Deliveries deliveries;
   private final IntFunction<String> resumed;
   private final Function<String, String> resumeFailed;
   private final ConcurrentLinkedQueue<String> replies = new ConcurrentLinkedQueue<>();
@@ -63,7 +94,12 @@ final class Outbox {
   private final AtomicReference<Runnable> ending = new AtomicReference<>();
   private final AtomicReference<Thread> sender = new AtomicReference<>();
   private volatile Cursor cursor;
+  private volatile String endedBecause = CLOSED;
   private boolean greeted;
+  // The frame being built or in flight: its events, for the accounting (the writer's turn only).
+  private int frameLive;
+  private int frameEvents;
+  private long[] frameCreated = new long[0];
 
   /**
    * @param resumed the {@code resumed} message, given how many events were replayed
@@ -74,12 +110,14 @@ final class Outbox {
       int maxReplies,
       long maxReplyBytes,
       Endings endings,
+      Deliveries deliveries,
       IntFunction<String> resumed,
       Function<String, String> resumeFailed) {
     this.transport = transport;
     this.maxReplies = maxReplies;
     this.maxReplyBytes = maxReplyBytes;
     this.endings = endings;
+    this.deliveries = deliveries;
     this.resumed = resumed;
     this.resumeFailed = resumeFailed;
   }
@@ -93,7 +131,7 @@ final class Outbox {
     this.greeted = !resuming;
     this.cursor = cursor;
     if (closed.get()) {
-      cursor.close();
+      deliveries.failed(endedBecause, cursor.release());
     }
   }
 
@@ -103,7 +141,7 @@ final class Outbox {
       return false;
     }
     if (!reserve(Utf8.length(message))) {
-      end(endings::overflowed);
+      end(endings::overflowed, REPLIES_UNREAD);
       return false;
     }
     replies.add(message);
@@ -130,9 +168,12 @@ final class Outbox {
     return true;
   }
 
-  /** Stops for good; queued replies are dropped, the cursor is closed. */
-  void close() {
-    end(null);
+  /**
+   * Stops for good; queued replies are dropped, the cursor is closed, and the events it owed and
+   * had not written count as failed for this reason.
+   */
+  void close(String reason) {
+    end(null, reason);
   }
 
   boolean isClosed() {
@@ -140,10 +181,11 @@ final class Outbox {
   }
 
   /** Closes, and has {@code last} run once no frame is in flight. */
-  private void end(Runnable last) {
+  private void end(Runnable last, String reason) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    endedBecause = reason;
     ending.set(last);
     String dropped;
     while ((dropped = replies.poll()) != null) {
@@ -151,7 +193,7 @@ final class Outbox {
     }
     Cursor current = cursor;
     if (current != null) {
-      current.close();
+      deliveries.failed(reason, current.release());
     }
     finish();
   }
@@ -203,8 +245,13 @@ final class Outbox {
         return;
       }
       signalled.set(false);
+      frameLive = 0;
+      frameEvents = 0;
       String frame = nextFrame();
       if (frame == null || closed.get()) {
+        if (frameLive > 0) {
+          deliveries.failed(endedBecause, frameLive); // taken, then closed meanwhile: dropped
+        }
         writing.set(false); // nothing to send, or closed meanwhile: what was taken is dropped
         continue;
       }
@@ -222,8 +269,12 @@ final class Outbox {
   private void sent(Throwable failure) {
     boolean inline = sender.get() == Thread.currentThread();
     if (failure != null) {
+      // A frame still in flight when the connection ended fails for the reason it ended.
+      deliveries.failed(closed.get() ? endedBecause : WRITE_FAILED, frameLive);
       // The writer's turn is still ours: the action runs below, in pump.
-      end(() -> endings.failed(failure));
+      end(() -> endings.failed(failure), WRITE_FAILED);
+    } else {
+      deliveries.written(frameLive, frameEvents - frameLive, frameEvents == 0 ? NO_EVENTS : frameCreated);
     }
     writing.set(false);
     if (!inline) {
@@ -283,13 +334,25 @@ final class Outbox {
     }
     Cursor.Batch batch = events.next(room);
     if (batch.expired()) {
-      end(endings::fellBehind);
+      end(endings::fellBehind, FELL_BEHIND);
       return false;
     }
     for (String event : batch.frames()) {
       append(frame, event);
     }
+    if (!batch.frames().isEmpty()) {
+      frameCreated =
+          frameEvents == 0 ? batch.createdMillis() : concat(frameCreated, batch.createdMillis());
+      frameEvents += batch.frames().size();
+      frameLive += batch.live();
+    }
     return true;
+  }
+
+  private static long[] concat(long[] first, long[] second) {
+    long[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
   }
 
   private static void append(StringBuilder frame, String message) {

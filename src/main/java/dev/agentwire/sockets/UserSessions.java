@@ -1,8 +1,10 @@
 package dev.agentwire.sockets;
 
+import dev.agentwire.events.UserHash;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.Cursor;
 import dev.agentwire.events.EventLog;
+import dev.agentwire.events.RunSequences;
 import dev.agentwire.security.ConnectionQuota;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -37,12 +39,15 @@ public class UserSessions {
 
   private final ConcurrentHashMap<String, List<Connection>> byUser = new ConcurrentHashMap<>();
   private final AtomicLong lostEvents = new AtomicLong();
+  private final AtomicLong seqGaps = new AtomicLong();
+  private final RunSequences sequences = new RunSequences();
 
   @Inject WireFormat wire;
   @Inject EventLog log;
   @Inject SocketSettings settings;
   @Inject Flusher flusher;
   @Inject ConnectionQuota quota;
+  @Inject SocketMetrics metrics;
   @Resource ManagedScheduledExecutorService scheduler;
 
   private ScheduledFuture<?> heartbeats;
@@ -69,7 +74,7 @@ public class UserSessions {
    */
   Connection open(Session session, String user, String lastEventId) {
     Connection connection =
-        new Connection(session, user, settings, wire, scheduler, flusher::schedule);
+        new Connection(session, user, settings, wire, metrics, scheduler, flusher::schedule);
     if (!quota.opened(user)) {
       connection.refuse(
           new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
@@ -77,11 +82,14 @@ public class UserSessions {
     }
     try {
       Cursor cursor = log.open(user, lastEventId);
+      if (lastEventId != null) {
+        metrics.resumed(cursor.failure() == null ? "resumed" : cursor.failure());
+      }
       connection.attach(cursor, lastEventId != null);
       byUser.computeIfAbsent(user, key -> new CopyOnWriteArrayList<>()).add(connection);
       flusher.schedule(connection); // the replay, and whatever was logged while it attached
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "could not attach a connection of " + user + "; closing it", e);
+      LOG.log(Level.SEVERE, "could not attach a connection of user " + UserHash.of(user) + "; closing it", e);
       connection.refuse(
           new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "could not attach"));
     }
@@ -105,12 +113,31 @@ public class UserSessions {
    */
   void route(@Observes AgentEvent event) {
     try {
+      if (!sequences.next(event)) {
+        seqGaps.incrementAndGet();
+        LOG.warning(
+            () ->
+                "run "
+                    + event.runId()
+                    + " of user "
+                    + UserHash.of(event.owner())
+                    + " skipped or repeated a seq: "
+                    + event.type()
+                    + " has seq "
+                    + event.seq());
+      }
       log.append(event);
     } catch (RuntimeException e) {
       lostEvents.incrementAndGet();
       LOG.log(
           Level.SEVERE,
-          "could not log " + event.type() + " of run " + event.runId() + "; it is lost",
+          "could not log "
+              + event.type()
+              + " of run "
+              + event.runId()
+              + " of user "
+              + UserHash.of(event.owner())
+              + "; it is lost",
           e);
     }
   }
@@ -156,5 +183,26 @@ public class UserSessions {
   /** Events that could not be logged: each is lost for its user (and logged at SEVERE). */
   public long lostEvents() {
     return lostEvents.get();
+  }
+
+  /** Events whose seq did not follow their run's previous one (logged at WARNING). */
+  public long seqGaps() {
+    return seqGaps.get();
+  }
+
+  /** Open connections, all users. */
+  public int openConnections() {
+    return byUser.values().stream().mapToInt(List::size).sum();
+  }
+
+  /** The largest backlog of any connection, in UTF-8 bytes (see {@link #backlog}). */
+  public long largestBacklog() {
+    long largest = 0;
+    for (List<Connection> connections : byUser.values()) {
+      for (Connection connection : connections) {
+        largest = Math.max(largest, connection.backlog());
+      }
+    }
+    return largest;
   }
 }

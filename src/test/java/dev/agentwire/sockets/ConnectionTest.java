@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.EventStore;
 import dev.agentwire.events.LocalEventLog;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -70,6 +71,7 @@ class ConnectionTest {
             "ann",
             settings,
             new WireFormat(new EventCodec()),
+            new SocketMetrics(new PrometheusRegistry(), log),
             scheduler,
             writeSoon::add);
     connection.attach(log.open("ann", null), false);

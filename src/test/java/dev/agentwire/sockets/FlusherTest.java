@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class FlusherTest {
 
   private final ThreadFactory threads = Executors.defaultThreadFactory();
-  private final Flusher flusher = new Flusher(threads);
+  private final Flusher flusher = new Flusher(threads, 200);
 
   @AfterEach
   void stop() {
@@ -58,6 +58,43 @@ class FlusherTest {
 
     assertTrue(next.flushed.await(5, TimeUnit.SECONDS), "a new writer took over");
     assertEquals(1, flusher.restarts());
+  }
+
+  @Test
+  void aWriterHeldByOneConnectionIsReportedThenReplacedForTheOthers() throws Exception {
+    flusher.start();
+    CountDownLatch release = new CountDownLatch(1);
+    Probe stuck =
+        new Probe(
+            () -> {
+              try {
+                release.await(); // a write that does not come back; an interrupt frees it
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    flusher.schedule(stuck);
+    assertTrue(stuck.flushed.await(5, TimeUnit.SECONDS));
+    Probe waiting = new Probe(() -> {});
+    flusher.schedule(waiting);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (flusher.oldestPendingMs() <= 200 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(flusher.oldestPendingMs() > 200, "the stall shows: " + flusher.oldestPendingMs());
+    assertEquals(1, waiting.flushed.getCount(), "not written while the writer is held");
+
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (flusher.restarts() == 0 && System.nanoTime() < deadline) {
+      flusher.watch(); // replaces the writer once it is held for over twice the bound of 200 ms
+      Thread.sleep(10);
+    }
+    assertTrue(waiting.flushed.await(5, TimeUnit.SECONDS), "a new writer took over");
+    assertEquals(1, flusher.restarts());
+    assertTrue(flusher.alive());
+    assertTrue(flusher.oldestPendingMs() < 200, "healthy again: " + flusher.oldestPendingMs());
+    release.countDown();
   }
 
   /** A subscriber that counts its flushes and does what it is told when flushed. */

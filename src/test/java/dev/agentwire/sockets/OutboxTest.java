@@ -19,12 +19,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,30 @@ class OutboxTest {
   private final AtomicInteger fellBehind = new AtomicInteger();
   private final AtomicReference<Throwable> failed = new AtomicReference<>();
   private final HeldTransport held = new HeldTransport();
+  private final Counted deliveries = new Counted();
+
+  /** What the outboxes reported of their deliveries. */
+  private static final class Counted implements Outbox.Deliveries {
+    final AtomicLong written = new AtomicLong();
+    final AtomicLong replayed = new AtomicLong();
+    final ConcurrentHashMap<String, Long> failed = new ConcurrentHashMap<>();
+
+    @Override
+    public void written(int live, int replays, long[] createdMillis) {
+      assertEquals(live + replays, createdMillis.length, "a creation time per event");
+      written.addAndGet(live);
+      replayed.addAndGet(replays);
+    }
+
+    @Override
+    public void failed(String reason, long events) {
+      failed.merge(reason, events, Long::sum);
+    }
+
+    long failedTotal() {
+      return failed.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
   private LocalEventLog log = log(Long.MAX_VALUE);
   private ExecutorService executor;
   private int seq;
@@ -86,6 +112,7 @@ class OutboxTest {
             OutboxTest.this.failed.set(failure);
           }
         },
+        deliveries,
         replayed -> WIRE.write(new Resumed(replayed)),
         reason -> WIRE.write(new ResumeFailed(reason)));
   }
@@ -401,6 +428,42 @@ class OutboxTest {
         previous = number;
       }
     }
+  }
+
+  /**
+   * Every event owed to a connection (logged while it was open) ends written or failed, exactly
+   * once; what is logged while a user has none is held; replays are counted apart.
+   */
+  @Test
+  void everyOwedDeliveryIsWrittenOrFailedAndTheCountsAddUp() {
+    think("ada", "before anyone"); // held: no connection yet
+    HeldTransport first = held;
+    HeldTransport second = new HeldTransport();
+    Outbox reading = attached(first);
+    Outbox stalling = outbox(second, 100, 1_000_000);
+    stalling.attach(log.open("ada", "t3st-1"), true); // a resume: its replay is empty
+    for (int i = 0; i < 5; i++) {
+      think("ada", "e" + i);
+    }
+    reading.flush();
+    stalling.flush();
+    first.complete(); // e0..e4 went out in one frame
+    second.complete(); // the resumed message
+    reading.flush();
+    stalling.flush(); // e0..e4 in flight to the second, never completed
+    think("ada", "late");
+    reading.flush();
+    stalling.close(Outbox.CLOSED); // the client went away with a frame in flight and one unread
+    second.fail(new IOException("the session closed")); // as the container ends what was in flight
+    first.complete();
+    reading.close(Outbox.CLOSED);
+
+    assertEquals(1, log.store().held());
+    assertEquals(12, log.store().owed(), "six events, two connections open for each");
+    assertEquals(6, deliveries.written.get(), "all six on the first connection");
+    assertEquals(6, deliveries.failedTotal(), "five in flight and one unread on the second");
+    assertEquals(6, deliveries.failed.get(Outbox.CLOSED), "all for the reason it ended");
+    assertEquals(log.store().owed(), deliveries.written.get() + deliveries.failedTotal());
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.agentwire.testing.Await;
 import dev.agentwire.testing.Deployments;
 import dev.agentwire.testing.RawWebSocket;
 import dev.agentwire.testing.RunInvariants;
+import dev.agentwire.testing.Scrape;
 import dev.agentwire.testing.WireClient;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -109,6 +110,15 @@ class SlowReaderIT {
               .filter(m -> m.containsKey("seq"))
               .toList();
       assertTrue(seen.size() < FLOOD_EVENTS + 2, "the connection was closed before the run's end");
+      Scrape metrics = Scrape.of(base);
+      assertEquals(
+          1,
+          metrics.value("agentwire_connections_closed_by_server_total{reason=\"fell_behind\"}"),
+          0.0,
+          "the slow-reader close is counted");
+      assertTrue(
+          metrics.value("agentwire_event_delivery_failures_total{reason=\"fell_behind\"}") > 0,
+          "and so are the events it never got");
       assertEquals(List.of(), RunInvariants.violations(seen, false), "what it got is in order");
       Await.until(
           () -> sessions.connections("sloth") == 0,

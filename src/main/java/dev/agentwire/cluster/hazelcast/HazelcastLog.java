@@ -34,6 +34,7 @@ public final class HazelcastLog implements ClusterLog {
   private final ThreadFactory threads;
   private volatile Thread reader;
   private volatile UUID membership;
+  private volatile long nextToRead;
 
   public HazelcastLog(Object hazelcast, int capacity, ThreadFactory threads) {
     HazelcastInstance hz = (HazelcastInstance) hazelcast;
@@ -61,6 +62,16 @@ public final class HazelcastLog implements ClusterLog {
   @Override
   public boolean oldest() {
     return hz.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  @Override
+  public long lag() {
+    return Math.max(0, ring.tailSequence() + 1 - nextToRead);
+  }
+
+  @Override
+  public boolean connected() {
+    return hz.getLifecycleService().isRunning();
   }
 
   @Override
@@ -92,6 +103,7 @@ public final class HazelcastLog implements ClusterLog {
 
   private void read(Reader sink) {
     long next = ring.headSequence();
+    nextToRead = next;
     while (!Thread.currentThread().isInterrupted()) {
       ReadResultSet<String> batch;
       try {
@@ -127,6 +139,7 @@ public final class HazelcastLog implements ClusterLog {
         }
       }
       next = batch.getNextSequenceToReadFrom();
+      nextToRead = next;
     }
   }
 

@@ -6,12 +6,14 @@ import dev.agentwire.runs.control.AgentLoop;
 import dev.agentwire.runs.control.RunRegistry;
 import dev.agentwire.runs.control.ToolDispatcher;
 import dev.agentwire.runs.entity.Run;
+import jakarta.ejb.AsyncResult;
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.concurrent.Future;
 
 /**
  * Executes runs on the container's EJB asynchronous threads, each with its own notifier bound to
@@ -26,6 +28,12 @@ public class RunExecutor {
   @Inject Instance<RunNotifier> notifiers;
   @Inject ToolDispatcher dispatcher;
   @Inject RunRegistry registry;
+
+  /** Completes on one of the threads runs execute on: the readiness check's probe. */
+  @Asynchronous
+  public Future<Boolean> probe() {
+    return new AsyncResult<>(true);
+  }
 
   @Asynchronous
   public void execute(Run run, Agent agent) {

@@ -41,6 +41,7 @@ final class ActiveRun implements AgentContext {
   @Override
   public void think(String text) {
     checkCancelled();
+    run.touch();
     notifier.thinking(text);
   }
 
@@ -49,7 +50,9 @@ final class ActiveRun implements AgentContext {
     checkCancelled();
     String callId = "c-" + ++calls;
     JsonObject args = arguments == null ? JsonValue.EMPTY_JSON_OBJECT : arguments;
+    run.touch();
     ToolOutcome outcome = dispatcher.call(run, notifier, callId, tool, args);
+    run.touch();
     if (outcome.status() == ToolStatus.CANCELLED) {
       throw new RunCancelledException(run.runId());
     }

@@ -34,6 +34,7 @@ public final class AgentLoop {
     long started = System.nanoTime();
     Ending ending;
     try {
+      run.touch();
       notifier.started(agent.name(), run.input());
       String output = agent.run(new ActiveRun(run, notifier, dispatcher));
       ending =
@@ -54,6 +55,10 @@ public final class AgentLoop {
       }
     }
     run.finish();
+    String timedOut = run.timedOut();
+    if (ending == CANCELLED && timedOut != null) {
+      ending = ms -> AgentCompleted.failed("timeout", timedOut, ms);
+    }
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     release.accept(run);
     notifier.completed(ending.after(durationMs));

@@ -5,6 +5,7 @@ import dev.agentwire.runs.entity.RunRejected;
 import dev.agentwire.runs.entity.RunRejected.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,11 @@ public class RunRegistry {
       activeByOwner.computeIfPresent(
           run.owner(), (user, active) -> active <= 1 ? null : active - 1);
     }
+  }
+
+  /** Every run in progress on this server. */
+  public Collection<Run> active() {
+    return runs.values();
   }
 
   public int running(String owner) {

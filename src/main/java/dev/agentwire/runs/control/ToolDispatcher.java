@@ -155,8 +155,9 @@ public class ToolDispatcher {
         return Ended.error(describe(e.getCause() == null ? e : e.getCause()));
       }
     }
-    call.abandon("run cancelled");
-    return new Ended(ToolStatus.CANCELLED, null, "run cancelled");
+    String why = run.timedOut() == null ? "run cancelled" : run.timedOut();
+    call.abandon(why);
+    return new Ended(ToolStatus.CANCELLED, null, why);
   }
 
   private static String describe(Throwable failure) {

@@ -23,6 +23,10 @@ public final class Run {
   private final String input;
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+  private final long startedNanos = System.nanoTime();
+  private volatile long activeNanos = startedNanos;
+  private volatile boolean silenceReported;
+  private volatile String timedOut;
 
   public Run(String runId, String threadId, String owner, String agent, String input) {
     this.runId = runId;
@@ -50,6 +54,49 @@ public final class Run {
 
   public String input() {
     return input;
+  }
+
+  /**
+   * Cancels the run because it has run for too long; false when it has already finished or was
+   * already cancelled. It then ends {@code failed} with code {@code timeout} and this explanation.
+   */
+  public boolean timeOut(String why) {
+    timedOut = why;
+    if (requestCancel()) {
+      return true;
+    }
+    timedOut = null;
+    return false;
+  }
+
+  /** Why the run was timed out, or null when it was not. */
+  public String timedOut() {
+    return timedOut;
+  }
+
+  /** Marks that the run did something (an event): it is not silent. */
+  public void touch() {
+    activeNanos = System.nanoTime();
+    silenceReported = false;
+  }
+
+  /** How long the run has produced nothing, in nanoseconds. */
+  public long silentNanos(long now) {
+    return now - activeNanos;
+  }
+
+  /** How long the run has lasted, in nanoseconds. */
+  public long ageNanos(long now) {
+    return now - startedNanos;
+  }
+
+  /** Claims the report of the current silence; false when it was already reported. */
+  public boolean reportSilence() {
+    if (silenceReported) {
+      return false;
+    }
+    silenceReported = true;
+    return true;
   }
 
   /** Requests cancellation; false when the run has already finished or was already cancelled. */
