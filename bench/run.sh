@@ -3,6 +3,7 @@
 # pinned to CPU 0 and the load generator to CPU 1; targets rotate from round to round; medians.
 #   bench/run.sh            full run: 3 rounds × 4 targets × 3 scenarios (about 40 minutes)
 #   bench/run.sh --quick    smoke run: 1 round, small and short; checks that the benchmark works
+#   BENCH_TARGETS="agentwire node-ws" BENCH_ROUNDS=2 bench/run.sh   a subset, fewer rounds
 #
 # Targets: agentwire (real runs through the whole path), bare (a bare @ServerEndpoint on the same
 # Payara Micro: the container's ceiling), node-ws (Node.js ws 8), spring (Spring Boot / Tomcat).
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-ROUNDS=3 WARMUP=10 RATE_WARMUP=20 SECS=20 SAT_CONNS=1000 RATE_CONNS=1000 HOLD_CONNS=10000
+ROUNDS=${BENCH_ROUNDS:-3} WARMUP=10 RATE_WARMUP=20 SECS=20 SAT_CONNS=1000 RATE_CONNS=1000 HOLD_CONNS=10000
 if [[ "${1:-}" == "--quick" ]]; then
   ROUNDS=1 WARMUP=2 RATE_WARMUP=2 SECS=3 SAT_CONNS=50 RATE_CONNS=50 HOLD_CONNS=200
 fi

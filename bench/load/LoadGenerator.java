@@ -182,15 +182,24 @@ public class LoadGenerator {
     return clients;
   }
 
+  /**
+   * All clients' latencies, sorted. Late answers may still arrive while this runs: each list is
+   * read as far as it was filled when read (its array and size taken once), never past its end.
+   */
   static long[] merge(List<Client> clients, boolean events) {
-    int size = clients.stream().mapToInt(c -> (events ? c.eventLatency : c.requestLatency).size).sum();
-    long[] all = new long[size];
+    long[] all = new long[1024];
     int at = 0;
     for (Client client : clients) {
       LongList list = events ? client.eventLatency : client.requestLatency;
-      System.arraycopy(list.values, 0, all, at, list.size);
-      at += list.size;
+      long[] values = list.values;
+      int size = Math.min(list.size, values.length);
+      if (at + size > all.length) {
+        all = Arrays.copyOf(all, Math.max(all.length * 2, at + size));
+      }
+      System.arraycopy(values, 0, all, at, size);
+      at += size;
     }
+    all = Arrays.copyOf(all, at);
     Arrays.sort(all);
     return all;
   }

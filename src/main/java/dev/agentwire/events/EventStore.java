@@ -51,6 +51,7 @@ public final class EventStore {
   private final AtomicLong evicted = new AtomicLong();
   private final AtomicLong held = new AtomicLong();
   private final AtomicLong owed = new AtomicLong();
+  private final ReentrantLock evicting = new ReentrantLock();
   private volatile long gapUpTo;
 
   public EventStore(String epoch, Retention retention, Clock clock) {
@@ -306,42 +307,55 @@ public final class EventStore {
   }
 
   /**
-   * Over the total bound, the user who holds the most gives up its oldest events until it no longer
-   * does (or the total fits), then the next; each stream under its own lock only.
+   * Over the total bound, the users who hold the most give up their oldest events: all streams
+   * above a level are cut down to it, the level chosen so that the total falls to 95% of the bound.
+   * One appender at a time does it (the others go on), and the margin makes it rare: a scan of
+   * every user per append would cost more than the append itself with thousands of users.
    */
   private void enforceTotal() {
-    while (totalBytes.get() > retention.maxBytes()) {
-      Stream biggest = null;
-      long second = 0;
-      for (Stream stream : streams.values()) {
-        long bytes = stream.bytes;
-        if (biggest == null || bytes > biggest.bytes) {
-          second = biggest == null ? 0 : Math.max(second, biggest.bytes);
-          biggest = stream;
-        } else {
-          second = Math.max(second, bytes);
-        }
-      }
-      if (biggest == null || biggest.bytes == 0) {
+    if (totalBytes.get() <= retention.maxBytes() || !evicting.tryLock()) {
+      return;
+    }
+    try {
+      long target = retention.maxBytes() - retention.maxBytes() / 20;
+      long excess = totalBytes.get() - target;
+      if (excess <= 0) {
         return;
       }
-      Stream victim = biggest;
-      long floor = second;
-      victim.lock.lock();
-      try {
-        boolean[] first = {true};
-        evictWhile(
-            victim,
-            () -> {
-              boolean go =
-                  first[0] || (totalBytes.get() > retention.maxBytes() && victim.bytes > floor);
-              first[0] = false;
-              return go;
-            });
-      } finally {
-        victim.lock.unlock();
+      List<Stream> all = new ArrayList<>(streams.values());
+      all.sort((a, b) -> Long.compare(b.bytes, a.bytes));
+      long level = level(all, excess);
+      for (Stream stream : all) {
+        if (stream.bytes <= level) {
+          break;
+        }
+        stream.lock.lock();
+        try {
+          evictWhile(stream, () -> stream.bytes > level);
+        } finally {
+          stream.lock.unlock();
+        }
+      }
+    } finally {
+      evicting.unlock();
+    }
+  }
+
+  /**
+   * The level such that cutting every stream above it down to it frees at least {@code excess}
+   * bytes, given the streams by size, largest first.
+   */
+  private static long level(List<Stream> bySize, long excess) {
+    long sum = 0;
+    for (int k = 0; k < bySize.size(); k++) {
+      sum += bySize.get(k).bytes;
+      long next = k + 1 < bySize.size() ? bySize.get(k + 1).bytes : 0;
+      // Cutting the k+1 largest down to `next` frees sum - (k+1) * next.
+      if (sum - (k + 1) * next >= excess) {
+        return Math.max(next, (sum - excess) / (k + 1));
       }
     }
+    return 0;
   }
 
   private void evictWhile(Stream stream, BooleanSupplier condition) {

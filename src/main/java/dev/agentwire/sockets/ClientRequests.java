@@ -57,7 +57,8 @@ public class ClientRequests {
     } catch (RunRejected e) {
       reply(connection, new ErrorReply(message.requestId(), e.reason().code(), e.getMessage()));
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "failed to handle a message of user " + UserHash.of(connection.user()), e);
+      LOG.log(
+          Level.SEVERE, "failed to handle a message of user " + UserHash.of(connection.user()), e);
       reply(
           connection,
           new ErrorReply(message.requestId(), "internal_error", "the server failed; try again"));

@@ -322,7 +322,13 @@ final class Connection implements Subscriber {
    */
   private void drainThenClose(CloseReason reason, String why) {
     LOG.warning(
-        () -> "closing connection " + id() + " of user " + who() + " (1013): it stopped reading; " + why);
+        () ->
+            "closing connection "
+                + id()
+                + " of user "
+                + who()
+                + " (1013): it stopped reading; "
+                + why);
     scheduler.execute(
         () -> {
           if (!ping(DRAINED)) {

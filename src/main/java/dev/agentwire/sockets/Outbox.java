@@ -274,7 +274,8 @@ final class Outbox {
       // The writer's turn is still ours: the action runs below, in pump.
       end(() -> endings.failed(failure), WRITE_FAILED);
     } else {
-      deliveries.written(frameLive, frameEvents - frameLive, frameEvents == 0 ? NO_EVENTS : frameCreated);
+      deliveries.written(
+          frameLive, frameEvents - frameLive, frameEvents == 0 ? NO_EVENTS : frameCreated);
     }
     writing.set(false);
     if (!inline) {

@@ -1,10 +1,10 @@
 package dev.agentwire.sockets;
 
-import dev.agentwire.events.UserHash;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.Cursor;
 import dev.agentwire.events.EventLog;
 import dev.agentwire.events.RunSequences;
+import dev.agentwire.events.UserHash;
 import dev.agentwire.security.ConnectionQuota;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -89,7 +89,10 @@ public class UserSessions {
       byUser.computeIfAbsent(user, key -> new CopyOnWriteArrayList<>()).add(connection);
       flusher.schedule(connection); // the replay, and whatever was logged while it attached
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "could not attach a connection of user " + UserHash.of(user) + "; closing it", e);
+      LOG.log(
+          Level.SEVERE,
+          "could not attach a connection of user " + UserHash.of(user) + "; closing it",
+          e);
       connection.refuse(
           new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "could not attach"));
     }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentwire.events.EventStore.Retention;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -223,6 +225,24 @@ class EventStoreTest {
     assertTrue(store.totalBytes() <= 10 * each, "total " + store.totalBytes());
     assertEquals(ResumeFailures.EXPIRED, store.open("ada", adas.get(0)).failure());
     assertNull(store.open("bob", bobsFirst).failure(), "the small user keeps everything");
+  }
+
+  /** With thousands of users over the total, an append must not scan them all each time. */
+  @Test
+  void keepingToTheTotalStaysCheapWithThousandsOfUsers() {
+    long each = EventStore.size("x".repeat(200));
+    EventStore store = store(new Retention(1_000, HOUR, Long.MAX_VALUE, 20_000 * each, HOUR));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          for (int round = 0; round < 20; round++) {
+            for (int user = 0; user < 5_000; user++) {
+              append(store, "u" + user, "e", 200);
+              assertTrue(store.totalBytes() <= 20_000 * each + each, "total over its bound");
+            }
+          }
+        });
+    assertTrue(store.evicted() >= 80_000, "evicted " + store.evicted());
   }
 
   @Test

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * In the container, what only the inside can provoke: a writer held by one connection's write
- * turns {@code health/live} to 503, and it is 200 again once a new writer took over; the watchdog
- * reports a silent run and ends one that lasts too long as {@code failed} {@code timeout}; and every
- * event owed to a connection ends written or failed, so that the counters add up under load.
+ * In the container, what only the inside can provoke: a writer held by one connection's write turns
+ * {@code health/live} to 503, and it is 200 again once a new writer took over; the watchdog reports
+ * a silent run and ends one that lasts too long as {@code failed} {@code timeout}; and every event
+ * owed to a connection ends written or failed, so that the counters add up under load.
  */
 @ExtendWith(ArquillianExtension.class)
 class OperationsInContainerIT {
@@ -95,7 +95,8 @@ class OperationsInContainerIT {
       Await.until(() -> status("health/live") == 503, Duration.ofSeconds(10), "live turns 503");
       JsonObject down = json(body("health/live"));
       assertEquals("DOWN", down.getString("status"));
-      assertEquals("agentwire-writer", down.getJsonArray("checks").getJsonObject(0).getString("name"));
+      assertEquals(
+          "agentwire-writer", down.getJsonArray("checks").getJsonObject(0).getString("name"));
 
       Await.until(() -> status("health/live") == 200, Duration.ofSeconds(15), "live is 200 again");
       assertEquals("pong", client.reply("queued").getString("type"), "the new writer wrote it");
@@ -174,9 +175,12 @@ class OperationsInContainerIT {
       }
       // Runs nobody watches: their events are held for a resume.
       try (WireClient lone = WireClient.connect(base, "count-lonely")) {
-        String run = lone.startScript("unwatched", "{\"steps\":[{\"tool\":\"sleep\",\"arguments\":{\"ms\":300}}]}");
+        String run =
+            lone.startScript(
+                "unwatched", "{\"steps\":[{\"tool\":\"sleep\",\"arguments\":{\"ms\":300}}]}");
         lone.close();
-        Await.until(() -> sessions.connections("count-lonely") == 0, Duration.ofSeconds(10), "gone");
+        Await.until(
+            () -> sessions.connections("count-lonely") == 0, Duration.ofSeconds(10), "gone");
         assertTrue(run.startsWith("r-"));
       }
     } finally {

@@ -70,6 +70,7 @@ class OutboxTest {
       return failed.values().stream().mapToLong(Long::longValue).sum();
     }
   }
+
   private LocalEventLog log = log(Long.MAX_VALUE);
   private ExecutorService executor;
   private int seq;

@@ -69,7 +69,9 @@ public final class Scrape {
     return text;
   }
 
-  /** The sample's value, e.g. {@code value("agentwire_runs_completed_total{status=\"failed\"}")}. */
+  /**
+   * The sample's value, e.g. {@code value("agentwire_runs_completed_total{status=\"failed\"}")}.
+   */
   public double value(String sample) {
     Double value = samples.get(sample);
     if (value == null) {
