@@ -115,8 +115,8 @@ public final class Cursor implements AutoCloseable {
   }
 
   /**
-   * Closes the cursor (once; later calls return 0): the live events appended while it was open
-   * that it never took, each a delivery that failed for its connection.
+   * Closes the cursor (once; later calls return 0): the live events appended while it was open that
+   * it never took, each a delivery that failed for its connection.
    */
   public synchronized long release() {
     if (closed) {

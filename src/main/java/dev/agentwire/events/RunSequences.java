@@ -30,7 +30,6 @@ public final class RunSequences {
   /** Closing events with a later seq: what a cluster member fires for a lost member's run. */
   private static boolean endsAnother(AgentEvent event) {
     return event.seq() > 1
-        && (event.type() == EventType.AGENT_COMPLETED
-            || event.type() == EventType.TOOL_COMPLETED);
+        && (event.type() == EventType.AGENT_COMPLETED || event.type() == EventType.TOOL_COMPLETED);
   }
 }

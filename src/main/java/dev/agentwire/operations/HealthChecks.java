@@ -25,9 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ul>
  *   <li>Live: the writer thread is alive and not stuck: the oldest write still to be done has
  *       waited less than {@code agentwire.ws.writer-stall-ms}.
- *   <li>Ready: runs can start: a probe on the threads runs execute on, and one on the threads
- *       tools run on, each completes within {@code agentwire.health.probe-timeout-ms}; in a
- *       cluster, this node is a member of the grid and its reader is less than {@code
+ *   <li>Ready: runs can start: a probe on the threads runs execute on, and one on the threads tools
+ *       run on, each completes within {@code agentwire.health.probe-timeout-ms}; in a cluster, this
+ *       node is a member of the grid and its reader is less than {@code
  *       agentwire.health.max-cluster-lag} entries behind the log.
  * </ul>
  */

@@ -41,7 +41,8 @@ public class Metrics {
         .register(registry);
     GaugeWithCallback.builder()
         .name("agentwire_connection_backlog_max_bytes")
-        .help("The largest backlog of any connection: replies and its user's events it has not sent")
+        .help(
+            "The largest backlog of any connection: replies and its user's events it has not sent")
         .callback(callback -> callback.call(sessions.largestBacklog()))
         .register(registry);
     CounterWithCallback.builder()
@@ -88,7 +89,8 @@ public class Metrics {
         .name("agentwire_cluster_log_lag_entries")
         .help("Entries of the cluster log this node has not read yet (0 on a single server)")
         .callback(
-            callback -> callback.call(cluster.standing().map(ClusterSupport.Standing::lag).orElse(0L)))
+            callback ->
+                callback.call(cluster.standing().map(ClusterSupport.Standing::lag).orElse(0L)))
         .register(registry);
   }
 }

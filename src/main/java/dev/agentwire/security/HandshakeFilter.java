@@ -30,7 +30,7 @@ public class HandshakeFilter extends HttpFilter {
   private Counter refused;
 
   @PostConstruct
-  void init() {
+  void registerMetrics() {
     refused =
         Counter.builder()
             .name("agentwire_handshakes_refused_total")

@@ -23,7 +23,9 @@ public class HandshakeRejected extends Exception {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  /** Why, as a short code: unauthenticated, origin, handshake_rate, user_connections, server_full. */
+  /**
+   * Why, as a short code: unauthenticated, origin, handshake_rate, user_connections, server_full.
+   */
   public String code() {
     return code;
   }

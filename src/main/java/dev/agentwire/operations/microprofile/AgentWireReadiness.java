@@ -8,9 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * The readiness checks ({@link HealthChecks#readiness()}: runs, and the cluster in cluster mode)
- * in the server's own {@code /health}, as one check named {@code agentwire-ready} whose data says
- * how each went.
+ * The readiness checks ({@link HealthChecks#readiness()}: runs, and the cluster in cluster mode) in
+ * the server's own {@code /health}, as one check named {@code agentwire-ready} whose data says how
+ * each went.
  */
 @Readiness
 @ApplicationScoped

@@ -21,8 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Watches the runs in progress, every second. A run that has produced no event for longer than
  * {@code agentwire.runs.silence-warn-ms} is logged at WARNING (once per silence) and counted: an
- * agent waiting on something that does not answer is the failure users see as "nothing happens".
- * A run that lasts longer than {@code agentwire.runs.max-duration-ms} is cancelled; it ends {@code
+ * agent waiting on something that does not answer is the failure users see as "nothing happens". A
+ * run that lasts longer than {@code agentwire.runs.max-duration-ms} is cancelled; it ends {@code
  * failed} with code {@code timeout}, its open tool call closed.
  */
 @ApplicationScoped
