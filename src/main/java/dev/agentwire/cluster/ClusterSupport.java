@@ -10,6 +10,7 @@ import dev.agentwire.events.EventStore;
 import dev.agentwire.events.EventType;
 import dev.agentwire.events.LocalEventLog;
 import dev.agentwire.events.RetentionSettings;
+import dev.agentwire.events.UserHash;
 import dev.agentwire.runs.boundary.RemoteRuns;
 import dev.agentwire.runs.control.RunRegistry;
 import dev.agentwire.runs.control.ThreadRegistry;
@@ -267,7 +268,12 @@ public class ClusterSupport implements RemoteRuns {
           if (!run.member().equals(member)) {
             return;
           }
-          LOG.warning("run " + runId + " of " + run.owner() + " was on a lost member; ending it");
+          LOG.warning(
+              "run "
+                  + runId
+                  + " of user "
+                  + UserHash.of(run.owner())
+                  + " was on a lost member; ending it");
           long seq = run.lastSeq();
           for (Map.Entry<String, Long> call : run.openCalls().entrySet()) {
             String[] idAndTool = call.getKey().split("\\|", 2);

@@ -3,9 +3,14 @@ package dev.agentwire.operations;
 import dev.agentwire.cluster.ClusterSupport;
 import dev.agentwire.runs.boundary.RunExecutor;
 import dev.agentwire.sockets.Flusher;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -26,15 +32,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>Live: the writer thread is alive and not stuck: the oldest write still to be done has
  *       waited less than {@code agentwire.ws.writer-stall-ms}.
  *   <li>Ready: runs can start: a probe on the threads runs execute on, and one on the threads tools
- *       run on, each completes within {@code agentwire.health.probe-timeout-ms}; in a cluster, this
- *       node is a member of the grid and its reader is less than {@code
- *       agentwire.health.max-cluster-lag} entries behind the log.
+ *       run on, each completed within {@code agentwire.health.probe-timeout-ms} the last time (they
+ *       run every two seconds; a result too old counts as failed); in a cluster, this node is a
+ *       member of the grid and its reader is less than {@code agentwire.health.max-cluster-lag}
+ *       entries behind the log.
  * </ul>
  */
 @ApplicationScoped
 public class HealthChecks {
 
   private static final Logger LOG = Logger.getLogger(HealthChecks.class.getName());
+  private static final long PROBE_EVERY_MS = 2_000;
 
   /** One check's verdict, with what it measured. */
   public record Check(String name, boolean up, Map<String, Object> data) {}
@@ -43,6 +51,7 @@ public class HealthChecks {
   @Inject RunExecutor executor;
   @Inject ClusterSupport cluster;
   @Resource ManagedExecutorService tools;
+  @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject
   @ConfigProperty(name = "agentwire.health.probe-timeout-ms", defaultValue = "2000")
@@ -70,15 +79,59 @@ public class HealthChecks {
     return List.of(new Check("agentwire-writer", up, data));
   }
 
+  /** What the last probe of the executors found, and when. */
+  private record Probed(long runThreadsMs, long toolThreadsMs, long atNanos) {}
+
+  private volatile Probed probed;
+  private ScheduledFuture<?> probing;
+
+  /**
+   * The executors are probed every two seconds from the application's own scheduled thread: a probe
+   * submitted from whatever thread asks (the server's health endpoint has no application context)
+   * would measure that thread's context, not the executors.
+   */
+  @PostConstruct
+  void startProbing() {
+    probing =
+        scheduler.scheduleWithFixedDelay(
+            this::probeExecutors, 0, PROBE_EVERY_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stopProbing() {
+    if (probing != null) {
+      probing.cancel(false);
+    }
+  }
+
+  /** Starts probing with the application, not with the first health request. */
+  void deployed(@Observes @Initialized(ApplicationScoped.class) Object application) {
+    // Observing the start is enough: it creates the bean, whose @PostConstruct starts the probes.
+  }
+
+  void probeExecutors() {
+    long runThreads = probe("runs", executor.probe());
+    long toolThreads = probe("tools", tools.submit(() -> true));
+    probed = new Probed(runThreads, toolThreads, System.nanoTime());
+  }
+
   public List<Check> readiness() {
     List<Check> checks = new ArrayList<>();
     Map<String, Object> data = new LinkedHashMap<>();
-    long runThreads = probe("runs", executor.probe());
-    long toolThreads = probe("tools", tools.submit(() -> true));
-    data.put("run_threads_ms", runThreads);
-    data.put("tool_threads_ms", toolThreads);
+    Probed last = probed;
+    long ageMs =
+        last == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last.atNanos());
+    // Probes run every 2 s and take at most the bound each: an older result means they are stuck.
+    boolean fresh = last != null && ageMs < 3 * PROBE_EVERY_MS + 2 * probeTimeoutMs;
+    data.put("run_threads_ms", last == null ? -1 : last.runThreadsMs());
+    data.put("tool_threads_ms", last == null ? -1 : last.toolThreadsMs());
     data.put("bound_ms", probeTimeoutMs);
-    checks.add(new Check("agentwire-runs", runThreads >= 0 && toolThreads >= 0, data));
+    data.put("probed_ms_ago", ageMs);
+    checks.add(
+        new Check(
+            "agentwire-runs",
+            fresh && last.runThreadsMs() >= 0 && last.toolThreadsMs() >= 0,
+            data));
     cluster
         .standing()
         .ifPresent(

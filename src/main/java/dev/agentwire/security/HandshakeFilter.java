@@ -40,6 +40,12 @@ public class HandshakeFilter extends HttpFilter {
             .labelNames("reason")
             .withoutExemplars()
             .register(registry);
+    for (String reason :
+        new String[] {
+          "unauthenticated", "origin", "handshake_rate", "user_connections", "server_full"
+        }) {
+      refused.initLabelValues(reason);
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -110,6 +111,40 @@ public class SocketMetrics implements Outbox.Deliveries {
             .labelNames("code")
             .withoutExemplars()
             .register(registry);
+    // Every series exists from the start, at 0: alerts and rates see a first failure as a rise.
+    for (String reason :
+        List.of(
+            Outbox.CLOSED,
+            "idle",
+            Outbox.FELL_BEHIND,
+            Outbox.REPLIES_UNREAD,
+            Outbox.WRITE_FAILED,
+            "abusive",
+            "refused")) {
+      failures.initLabelValues(reason);
+    }
+    for (String reason :
+        List.of(Outbox.FELL_BEHIND, Outbox.REPLIES_UNREAD, "idle", "abusive", "refused")) {
+      closes.initLabelValues(reason);
+    }
+    for (String outcome :
+        List.of("resumed", "invalid_id", "server_restarted", "unknown_id", "expired")) {
+      resumes.initLabelValues(outcome);
+    }
+    for (String code :
+        List.of(
+            "invalid_json",
+            "invalid_message",
+            "unknown_type",
+            "unknown_agent",
+            "thread_not_found",
+            "run_not_found",
+            "too_many_runs",
+            "rate_limited",
+            "unsupported_frame",
+            "internal_error")) {
+      errors.initLabelValues(code);
+    }
   }
 
   /** Created when the application starts, so that a scrape shows every metric from the start. */

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -339,8 +340,12 @@ class HostileClientsIT {
                   + "{\"tool\":\"echo\",\"arguments\":{\"ok\":true}}],\"output\":\"served\"}");
       List<JsonObject> events = bystander.runEvents(run);
       assertEquals(List.of(), RunInvariants.violations(events, true), "seed " + seed);
-      for (Future<?> done : sent) {
-        done.get(2, TimeUnit.MINUTES);
+      for (int i = 0; i < sent.size(); i++) {
+        try {
+          sent.get(i).get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+          throw new AssertionError("seed " + (seed + i) + ": sending failed", e.getCause());
+        }
       }
       for (int i = 0; i < fuzzers.size(); i++) {
         FrameSocket socket = fuzzers.get(i);

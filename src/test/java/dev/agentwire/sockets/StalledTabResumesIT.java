@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.events.UserHash;
 import dev.agentwire.testing.RawWebSocket;
 import dev.agentwire.testing.ReadmeServer;
 import dev.agentwire.testing.RunInvariants;
@@ -62,8 +63,9 @@ class StalledTabResumesIT {
       assertTrue(
           tail.closeCode() == 1001 || tail.closeCode() == RawWebSocket.DROPPED,
           "closed with " + tail.closeCode());
-      assertTrue(server.logText().contains(" of lid: silent for "), "the idle timeout closed it");
-      assertFalse(server.logText().contains("of lid (1013)"), "not overtaken by retention");
+      String lid = "of user " + UserHash.of("lid"); // logs name users by a hash
+      assertTrue(server.logText().contains(lid + ": silent for "), "the idle timeout closed it");
+      assertFalse(server.logText().contains(lid + " (1013)"), "not overtaken by retention");
       List<JsonObject> seen = new ArrayList<>();
       for (String line : tail.messages()) {
         JsonObject message = parse(line);

@@ -197,7 +197,7 @@ public final class HostileFrames {
           case 10 -> escape(text(200));
           default -> startRunQuoted("1 ".repeat(random.nextInt(16_000)));
         };
-    return fits(frame) ? frame : message("ping");
+    return fits(frame) ? frame : "{\"type\":\"ping\",\"request_id\":\"too-big-to-send\"}";
   }
 
   private static boolean fits(String frame) {

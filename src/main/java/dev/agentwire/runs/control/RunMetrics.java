@@ -1,8 +1,11 @@
 package dev.agentwire.runs.control;
 
+import dev.agentwire.agents.ToolStatus;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.EventData.AgentCompleted;
 import dev.agentwire.events.EventData.ToolCompleted;
+import dev.agentwire.events.EventType;
+import dev.agentwire.events.RunStatus;
 import dev.agentwire.events.UserHash;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -89,6 +92,16 @@ public class RunMetrics {
             .help("Exceptions in an event observer (each logged at WARNING)")
             .withoutExemplars()
             .register(registry);
+    // Every series exists from the start, at 0: alerts and rates see a first one as a rise.
+    for (EventType type : EventType.values()) {
+      emitted.initLabelValues(type.wireName());
+    }
+    for (RunStatus status : RunStatus.values()) {
+      completed.initLabelValues(status.wireName());
+    }
+    for (ToolStatus status : ToolStatus.values()) {
+      toolDuration.initLabelValues(status.wireName());
+    }
     GaugeWithCallback.builder()
         .name("agentwire_tool_calls_overrunning")
         .help("Tool calls given up on whose thread is still in the tool (it ignores interrupts)")

@@ -87,6 +87,21 @@ public class RunWatchdog {
   }
 
   private void watch(Run run, long now) {
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(run.silentNanos(now));
+    if (silentMs > silenceWarnMs && run.reportSilence()) {
+      silent.inc();
+      LOG.warning(
+          () ->
+              "run "
+                  + run.runId()
+                  + " of user "
+                  + UserHash.of(run.owner())
+                  + " ("
+                  + run.agent()
+                  + ") has produced no event for "
+                  + silentMs
+                  + " ms");
+    }
     if (run.ageNanos(now) > TimeUnit.MILLISECONDS.toNanos(maxDurationMs)) {
       String why = "the run took longer than its maximum of " + maxDurationMs + " ms";
       if (run.timeOut(why)) {
@@ -103,22 +118,6 @@ public class RunWatchdog {
                     + maxDurationMs
                     + " ms; cancelling it");
       }
-      return;
-    }
-    long silentMs = TimeUnit.NANOSECONDS.toMillis(run.silentNanos(now));
-    if (silentMs > silenceWarnMs && run.reportSilence()) {
-      silent.inc();
-      LOG.warning(
-          () ->
-              "run "
-                  + run.runId()
-                  + " of user "
-                  + UserHash.of(run.owner())
-                  + " ("
-                  + run.agent()
-                  + ") has produced no event for "
-                  + silentMs
-                  + " ms");
     }
   }
 }
