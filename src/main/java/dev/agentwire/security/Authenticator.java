@@ -10,7 +10,16 @@ import java.security.Principal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,6 +41,39 @@ public class Authenticator {
   @Inject
   @ConfigProperty(name = "agentwire.auth.mode", defaultValue = "jwt")
   String mode;
+
+  @Inject ConnectTickets tickets;
+
+  /** The identity provider's JSON Web Key Set: an https (or file) URL. MicroProfile JWT's name. */
+  @Inject
+  @ConfigProperty(name = "mp.jwt.verify.publickey.location")
+  Optional<String> keySetLocation;
+
+  @Inject
+  @ConfigProperty(name = "mp.jwt.verify.issuer")
+  Optional<String> issuer;
+
+  /** Comma-separated; a token's {@code aud} must hold one of them when set. */
+  @Inject
+  @ConfigProperty(name = "mp.jwt.verify.audiences")
+  Optional<String> audiences;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.auth.user-claim", defaultValue = "sub")
+  String userClaim;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.auth.clock-skew-seconds", defaultValue = "30")
+  long skewSeconds;
+
+  /** How long fetched keys are kept, and the least time between two fetches (unknown kid). */
+  @Inject
+  @ConfigProperty(name = "agentwire.auth.jwks.cache-ms", defaultValue = "3600000")
+  long keySetCacheMs;
+
+  @Inject
+  @ConfigProperty(name = "agentwire.auth.jwks.min-refetch-ms", defaultValue = "30000")
+  long keySetMinRefetchMs;
 
   @Inject
   @ConfigProperty(name = "agentwire.dev-mode", defaultValue = "false")
@@ -65,12 +107,57 @@ public class Authenticator {
       key = Optional.of(random);
       LOG.warning("agentwire.dev-mode is on: using a random JWT secret for this boot only");
     }
-    if (key.isEmpty() && mode.equals("jwt")) {
+    JWKSource<SecurityContext> keys = keySet().orElse(null);
+    if (key.isEmpty() && keys == null && mode.equals("jwt")) {
       LOG.warning(
-          "agentwire.auth.jwt-secret (AGENTWIRE_AUTH_JWT_SECRET) is not set:"
-              + " every WebSocket handshake will be refused with 401");
+          "neither agentwire.auth.jwt-secret (AGENTWIRE_AUTH_JWT_SECRET) nor"
+              + " mp.jwt.verify.publickey.location is set: every WebSocket handshake will be"
+              + " refused with 401");
     }
-    verifier = key.map(k -> new TokenVerifier(k, Clock.systemUTC())).orElse(null);
+    TokenVerifier.Rules rules =
+        new TokenVerifier.Rules(
+            issuer.filter(s -> !s.isBlank()),
+            audiences.map(Authenticator::commaSeparated).orElse(Set.of()),
+            userClaim,
+            Duration.ofSeconds(skewSeconds));
+    verifier =
+        key.isEmpty() && keys == null
+            ? null
+            : new TokenVerifier(key.orElse(null), keys, rules, Clock.systemUTC());
+  }
+
+  /** The identity provider's keys, fetched when first needed and cached, if configured. */
+  private Optional<JWKSource<SecurityContext>> keySet() {
+    Optional<String> location = keySetLocation.filter(s -> !s.isBlank());
+    if (location.isEmpty()) {
+      return Optional.empty();
+    }
+    URL url;
+    try {
+      url = URI.create(location.get().trim()).toURL();
+    } catch (IllegalArgumentException | MalformedURLException e) {
+      throw new IllegalStateException(
+          "mp.jwt.verify.publickey.location must be a URL (https://…/jwks or file:…), not "
+              + location.get(),
+          e);
+    }
+    LOG.info("tokens signed with RS256, PS256 or ES256 are checked against the key set at " + url);
+    return Optional.of(
+        JWKSourceBuilder.<SecurityContext>create(url)
+            .cache(keySetCacheMs, 15_000)
+            .rateLimited(keySetMinRefetchMs)
+            .retrying(false)
+            .build());
+  }
+
+  private static Set<String> commaSeparated(String list) {
+    Set<String> values = new LinkedHashSet<>();
+    for (String value : list.split(",")) {
+      if (!value.isBlank()) {
+        values.add(value.trim());
+      }
+    }
+    return Set.copyOf(values);
   }
 
   /** The user of this handshake request, or why there is none. */
@@ -85,7 +172,25 @@ public class Authenticator {
       }
       return principal;
     }
-    String token = bearerToken(request);
+    String ticket = request.getParameter("ticket");
+    if (ticket != null && request.getHeader("Authorization") == null) {
+      return tickets
+          .redeem(ticket)
+          .orElseThrow(() -> new HandshakeRejected(401, "ticket unknown, used or expired"));
+    }
+    return verified(bearerToken(request));
+  }
+
+  /** The user of an {@code Authorization: Bearer} header's token (for the ticket endpoint). */
+  public UserPrincipal authenticateBearer(String authorization) throws HandshakeRejected {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new HandshakeRejected(401, "a bearer token is required");
+    }
+    String token = authorization.substring(7).trim();
+    return verified(token.isEmpty() ? null : token);
+  }
+
+  private UserPrincipal verified(String token) throws HandshakeRejected {
     if (token == null) {
       throw new HandshakeRejected(401, "a bearer token is required");
     }
@@ -93,7 +198,8 @@ public class Authenticator {
       throw new HandshakeRejected(401, "token authentication is not configured on this server");
     }
     try {
-      return new UserPrincipal(verifier.verify(token));
+      TokenVerifier.Identity identity = verifier.identify(token);
+      return new UserPrincipal(identity.user(), identity.expiresAt());
     } catch (InvalidTokenException e) {
       throw new HandshakeRejected(401, e.getMessage());
     }
@@ -101,7 +207,7 @@ public class Authenticator {
 
   /** A development token for {@code user}; present only in dev mode. */
   public Optional<String> devToken(String user) {
-    if (!devMode || verifier == null) {
+    if (!devMode || verifier == null || !verifier.hasSecret()) {
       return Optional.empty();
     }
     return Optional.of(verifier.issue(user, DEV_TOKEN_LIFETIME));
@@ -126,6 +232,6 @@ public class Authenticator {
     return host != null ? host : request.getServerName() + ":" + request.getServerPort();
   }
 
-  /** A user named by a verified token. */
-  record UserPrincipal(String getName) implements Principal {}
+  /** A user named by a verified token, which is good until {@code expiresAt}. */
+  public record UserPrincipal(String getName, Instant expiresAt) implements Principal {}
 }

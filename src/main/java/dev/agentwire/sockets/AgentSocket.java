@@ -1,6 +1,7 @@
 package dev.agentwire.sockets;
 
 import dev.agentwire.events.UserHash;
+import dev.agentwire.security.Authenticator;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -13,6 +14,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,7 +46,9 @@ public class AgentSocket {
         resumeFrom == null || resumeFrom.isEmpty() || resumeFrom.get(0).isEmpty()
             ? null
             : resumeFrom.get(0);
-    connection = sessions.open(session, user.getName(), lastEventId);
+    Instant expiresAt =
+        user instanceof Authenticator.UserPrincipal token ? token.expiresAt() : null;
+    connection = sessions.open(session, user.getName(), lastEventId, expiresAt);
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)

@@ -11,7 +11,10 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -48,6 +51,8 @@ final class Connection implements Subscriber {
       new CloseReason(
           CloseReason.CloseCodes.UNEXPECTED_CONDITION,
           "write failed: reconnect with last_event_id to resume");
+  private static final CloseReason TOKEN_EXPIRED =
+      new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "token_expired");
   private static final CloseReason ABUSIVE =
       new CloseReason(
           CloseReason.CloseCodes.VIOLATED_POLICY, "too many messages for too long: rate limit");
@@ -75,6 +80,7 @@ final class Connection implements Subscriber {
   private final SocketMetrics metrics;
   private volatile long heardAt = System.nanoTime();
   private volatile CloseReason drainedClose;
+  private volatile ScheduledFuture<?> expiry;
 
   /**
    * @param writeSoon has the connection's queue written soon, off the calling thread (the flusher)
@@ -215,7 +221,30 @@ final class Connection implements Subscriber {
   }
 
   void closed() {
+    ScheduledFuture<?> pending = expiry;
+    if (pending != null) {
+      pending.cancel(false);
+    }
     outbox.close(Outbox.CLOSED);
+  }
+
+  /**
+   * Closes the connection with 4401 {@code token_expired} when the token it was opened with
+   * expires: its client gets a fresh token and resumes with {@code last_event_id}.
+   */
+  void expireAt(Instant expiresAt) {
+    long delayMs = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
+    expiry = scheduler.schedule(this::expire, delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void expire() {
+    if (closing() || !session.isOpen()) {
+      return;
+    }
+    LOG.fine(() -> "closing connection " + id() + " of user " + who() + ": its token expired");
+    metrics.closedByServer("token_expired");
+    outbox.close("token_expired");
+    close(TOKEN_EXPIRED);
   }
 
   /** Closes a connection that may not be served, before anything was sent on it. */

@@ -120,11 +120,18 @@ public class SocketMetrics implements Outbox.Deliveries {
             Outbox.REPLIES_UNREAD,
             Outbox.WRITE_FAILED,
             "abusive",
-            "refused")) {
+            "refused",
+            "token_expired")) {
       failures.initLabelValues(reason);
     }
     for (String reason :
-        List.of(Outbox.FELL_BEHIND, Outbox.REPLIES_UNREAD, "idle", "abusive", "refused")) {
+        List.of(
+            Outbox.FELL_BEHIND,
+            Outbox.REPLIES_UNREAD,
+            "idle",
+            "abusive",
+            "refused",
+            "token_expired")) {
       closes.initLabelValues(reason);
     }
     for (String outcome :

@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,8 +72,10 @@ public class UserSessions {
    * is returned, and {@link #close} must be called for it.
    *
    * @param lastEventId the id of the last event the client processed, or null for no resume
+   * @param expiresAt when the token the connection was opened with expires (then it is closed with
+   *     4401), or null when it was not opened with a token
    */
-  Connection open(Session session, String user, String lastEventId) {
+  Connection open(Session session, String user, String lastEventId, Instant expiresAt) {
     Connection connection =
         new Connection(session, user, settings, wire, metrics, scheduler, flusher::schedule);
     if (!quota.opened(user)) {
@@ -86,6 +89,9 @@ public class UserSessions {
         metrics.resumed(cursor.failure() == null ? "resumed" : cursor.failure());
       }
       connection.attach(cursor, lastEventId != null);
+      if (expiresAt != null) {
+        connection.expireAt(expiresAt);
+      }
       byUser.computeIfAbsent(user, key -> new CopyOnWriteArrayList<>()).add(connection);
       flusher.schedule(connection); // the replay, and whatever was logged while it attached
     } catch (RuntimeException e) {

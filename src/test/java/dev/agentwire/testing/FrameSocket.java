@@ -94,8 +94,13 @@ public final class FrameSocket implements AutoCloseable {
 
   /** Attempts a handshake and closes right after: what the server answered. */
   public static Handshake attempt(URL base, String token) throws IOException {
+    return attempt(base, "", token);
+  }
+
+  /** Attempts a handshake with a query (and a token, or null for none): what the server answered. */
+  public static Handshake attempt(URL base, String query, String token) throws IOException {
     try (Socket socket = connect(base)) {
-      return new FrameSocket(socket, true).handshake(base, "", token);
+      return new FrameSocket(socket, true).handshake(base, query, token);
     }
   }
 
@@ -121,9 +126,8 @@ public final class FrameSocket implements AutoCloseable {
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
             + key
             + "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: agentwire.v1\r\n"
-            + "Authorization: Bearer "
-            + token
-            + "\r\n\r\n";
+            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + "\r\n";
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     StringBuilder headers = new StringBuilder();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,15 @@ public final class ReadmeServer implements AutoCloseable {
 
   /** Starts it on {@code port} and waits until the WAR is deployed. */
   public static ReadmeServer start(int port, String name, Duration limit) throws IOException {
+    return start(port, name, limit, Map.of());
+  }
+
+  /**
+   * Starts it with more environment, as a deployment would configure it (for example an identity
+   * provider's key set), and waits until the WAR is deployed.
+   */
+  public static ReadmeServer start(
+      int port, String name, Duration limit, Map<String, String> environment) throws IOException {
     String serverConfig = System.getProperty("agentwire.serverConfig");
     Path target = Path.of(System.getProperty("agentwire.war")).getParent();
     Path log = target.resolve(name + "-server.log");
@@ -63,6 +73,7 @@ public final class ReadmeServer implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     builder.environment().put("AGENTWIRE_AUTH_JWT_SECRET", Tokens.SECRET);
+    builder.environment().putAll(environment);
     ReadmeServer server = new ReadmeServer(port, builder.start(), log);
     try {
       Await.until(
