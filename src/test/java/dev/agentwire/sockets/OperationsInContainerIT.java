@@ -3,6 +3,7 @@ package dev.agentwire.sockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.runs.control.RunRegistry;
 import dev.agentwire.testing.Await;
 import dev.agentwire.testing.Deployments;
 import dev.agentwire.testing.Scrape;
@@ -53,6 +54,7 @@ class OperationsInContainerIT {
   @ArquillianResource URL base;
   @Inject Flusher flusher;
   @Inject UserSessions sessions;
+  @Inject RunRegistry registry;
 
   @Test
   void aHeldWriterTurnsLivenessDownUntilANewWriterTakesOver() throws Exception {
@@ -177,11 +179,13 @@ class OperationsInContainerIT {
       try (WireClient lone = WireClient.connect(base, "count-lonely")) {
         String run =
             lone.startScript(
-                "unwatched", "{\"steps\":[{\"tool\":\"sleep\",\"arguments\":{\"ms\":300}}]}");
+                "unwatched", "{\"steps\":[{\"tool\":\"sleep\",\"arguments\":{\"ms\":1000}}]}");
         lone.close();
         Await.until(
             () -> sessions.connections("count-lonely") == 0, Duration.ofSeconds(10), "gone");
         assertTrue(run.startsWith("r-"));
+        Await.until(
+            () -> registry.running("count-lonely") == 0, Duration.ofSeconds(20), "the run ending");
       }
     } finally {
       tabs.forEach(WireClient::close);
@@ -201,8 +205,8 @@ class OperationsInContainerIT {
     double owed = delta(after, before, "agentwire_event_deliveries_owed_total");
     assertTrue(owed >= 40 * 6 * 2, "owed " + owed + ": 40 runs of 6 events, 2 or 3 tabs each");
     assertTrue(
-        delta(after, before, "agentwire_event_deliveries_total{outcome=\"held\"}") >= 1,
-        "the unwatched run's events after its only tab left are held");
+        delta(after, before, "agentwire_event_deliveries_total{outcome=\"held\"}") >= 2,
+        "the unwatched run's tool_completed and agent_completed, after its only tab left, are held");
   }
 
   private static double delta(Scrape after, Scrape before, String sample) {
