@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Connect tickets: what a browser puts in the WebSocket URL instead of its token, which proxies and
  * access logs would keep. A ticket is 256 random bits, good for one handshake within {@link #TTL},
  * for the user of the token it was issued for (and only until that token expires). Tickets live in
- * this server's memory: in a cluster, a client connects to the node it got the ticket from, or
- * uses its token.
+ * this server's memory: in a cluster, a client connects to the node it got the ticket from, or uses
+ * its token.
  */
 @ApplicationScoped
 public class ConnectTickets {

@@ -39,8 +39,7 @@ public class TicketResource {
         .issue(user)
         .map(
             ticket ->
-                Response.ok(
-                        Map.of("ticket", ticket, "expires_in", ConnectTickets.TTL.toSeconds()))
+                Response.ok(Map.of("ticket", ticket, "expires_in", ConnectTickets.TTL.toSeconds()))
                     .header("Cache-Control", "no-store")
                     .build())
         .orElseGet(

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -21,18 +22,22 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Checks bearer tokens: HS256 with a shared secret, and RS256, PS256 and ES256 against the keys of
  * the customer's identity provider (a JSON Web Key Set, fetched and cached by Nimbus JOSE, which
- * does all the cryptography). Each algorithm has exactly one source of keys: an HS256 token is
- * only ever checked with the secret, an RS/PS/ES token only with the key set's public keys, so a
- * token cannot pass one off as the other; {@code none} and every other algorithm are refused. Then
- * the claims: {@code exp} required and {@code nbf} honoured, with the configured skew; {@code iss}
+ * does all the cryptography). Each algorithm has exactly one source of keys: an HS256 token is only
+ * ever checked with the secret, an RS/PS/ES token only with the key set's public keys, so a token
+ * cannot pass one off as the other; {@code none} and every other algorithm are refused. Then the
+ * claims: {@code exp} required and {@code nbf} honoured, with the configured skew; {@code iss}
  * equal to the configured issuer, {@code aud} holding one of the configured audiences, when those
  * are set; the user claim ({@code sub} unless configured) a non-empty string of valid Unicode.
  */
 public final class TokenVerifier {
+
+  private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
 
   public static final int MIN_SECRET_BYTES = 32;
   static final Duration DEFAULT_SKEW = Duration.ofSeconds(30);
@@ -118,6 +123,8 @@ public final class TokenVerifier {
         throw new InvalidTokenException("only HS256 tokens are accepted");
       }
       claims = verifyWithKeySet(jwt);
+    } else if (keySetProcessor == null) {
+      throw new InvalidTokenException("only HS256 tokens are accepted");
     } else {
       throw new InvalidTokenException("the algorithm " + algorithm + " is not accepted");
     }
@@ -140,10 +147,12 @@ public final class TokenVerifier {
   private JWTClaimsSet verifyWithKeySet(SignedJWT jwt) throws InvalidTokenException {
     try {
       return keySetProcessor.process(jwt, null);
-    } catch (BadJOSEException e) {
-      // No key of the set matches (unknown kid, even after a refetch) or the signature is wrong.
+    } catch (BadJOSEException | RateLimitReachedException e) {
+      // No key of the set matches (an unknown kid, and no refetch due yet) or a wrong signature.
       throw new InvalidTokenException("bad signature or unknown key");
     } catch (JOSEException e) {
+      // The provider's key set could not be fetched: the server's problem, not the client's.
+      LOG.log(Level.WARNING, "the identity provider's key set could not be read", e);
       throw new InvalidTokenException("the identity provider's keys could not be read");
     }
   }

@@ -22,6 +22,12 @@ class AuthenticatorTest {
     authenticator.secret = Optional.ofNullable(secret);
     authenticator.devMode = devMode;
     authenticator.allowedOrigins = " ";
+    authenticator.keySetLocation = Optional.empty();
+    authenticator.issuer = Optional.empty();
+    authenticator.audiences = Optional.empty();
+    authenticator.userClaim = "sub";
+    authenticator.skewSeconds = 30;
+    authenticator.tickets = new ConnectTickets();
     authenticator.startup(new Object());
     return authenticator;
   }

@@ -25,14 +25,13 @@ import dev.agentwire.testing.ReadmeServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URL;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +45,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Tokens from an identity provider, from outside: AgentWire started as the README's run command
  * starts it, configured as a deployment would be with MicroProfile JWT's names (the provider's key
- * set URL, its issuer, the audience), against a key set this test serves with keys it generated.
- * A provider's RS256 or ES256 token opens a socket and runs an agent; a wrong audience, another
+ * set URL, its issuer, the audience), against a key set this test serves with keys it generated. A
+ * provider's RS256 or ES256 token opens a socket and runs an agent; a wrong audience, another
  * issuer, an expired token and an HS256 token forged with the public key are refused; a connection
  * is closed with 4401 when its token expires, and resumes with a fresh one.
  */
@@ -116,7 +115,8 @@ class IdentityProviderIT {
 
   private static String sign(JWSAlgorithm algorithm, JWK key, JWSSigner signer, JWTClaimsSet set)
       throws JOSEException {
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(), set);
+    SignedJWT jwt =
+        new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(), set);
     jwt.sign(signer);
     return jwt.serialize();
   }
@@ -185,7 +185,8 @@ class IdentityProviderIT {
     String query = "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
     try (FrameSocket socket = FrameSocket.open(base, query, null, true)) {
       socket.sendText("{\"type\":\"ping\",\"request_id\":\"t\"}");
-      socket.await(m -> "t".equals(m.getString("request_id", null)), Duration.ofSeconds(20), "pong");
+      socket.await(
+          m -> "t".equals(m.getString("request_id", null)), Duration.ofSeconds(20), "pong");
     }
     assertEquals(401, FrameSocket.attempt(base, query, null).status(), "a ticket is good once");
     assertEquals(401, FrameSocket.attempt(base, "ticket=made-up", null).status());
@@ -203,8 +204,7 @@ class IdentityProviderIT {
   }
 
   @Test
-  void aConnectionIsClosedWith4401WhenItsTokenExpiresAndResumesWithAFreshOne()
-      throws Exception {
+  void aConnectionIsClosedWith4401WhenItsTokenExpiresAndResumesWithAFreshOne() throws Exception {
     String shortLived =
         rs256(claims("idp-carol").expirationTime(Date.from(Instant.now().plusSeconds(4))).build());
     String lastId;
@@ -225,9 +225,7 @@ class IdentityProviderIT {
     try (FrameSocket back = FrameSocket.open(base, query, fresh, true)) {
       JsonObject resumed =
           back.await(
-              m -> "resumed".equals(m.getString("type", null)),
-              Duration.ofSeconds(20),
-              "resumed");
+              m -> "resumed".equals(m.getString("type", null)), Duration.ofSeconds(20), "resumed");
       assertEquals(0, resumed.getInt("replayed"));
       assertTrue(back.defects().isEmpty(), back.defects().toString());
     }

@@ -25,7 +25,6 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -112,8 +111,7 @@ class KeySetTokensTest {
     assertEquals("alice", verifier.verify(rs256(claims().build())));
     assertEquals(
         "alice",
-        verifier.verify(
-            sign(JWSAlgorithm.PS256, rsa, new RSASSASigner(rsa), claims().build())));
+        verifier.verify(sign(JWSAlgorithm.PS256, rsa, new RSASSASigner(rsa), claims().build())));
     assertEquals(
         "alice",
         verifier.verify(sign(JWSAlgorithm.ES256, ec, new ECDSASigner(ec), claims().build())));
@@ -162,8 +160,7 @@ class KeySetTokensTest {
     String none =
         base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
             + "."
-            + base64.encodeToString(
-                claims().build().toString().getBytes(StandardCharsets.UTF_8))
+            + base64.encodeToString(claims().build().toString().getBytes(StandardCharsets.UTF_8))
             + ".";
     assertRefused(verifier, none, "not a signed JWT");
     String rs512 = sign(JWSAlgorithm.RS512, rsa, new RSASSASigner(rsa), claims().build());
@@ -174,7 +171,8 @@ class KeySetTokensTest {
   void issuerAudienceUserClaimAndExpiryAreChecked() throws Exception {
     TokenVerifier verifier = verifier(new JWKSet(List.of(rsa)));
     assertRefused(
-        verifier, rs256(claims().issuer("https://idp.example.com/realms/other").build()),
+        verifier,
+        rs256(claims().issuer("https://idp.example.com/realms/other").build()),
         "wrong issuer");
     assertRefused(verifier, rs256(claims().audience("account").build()), "wrong audience");
     assertRefused(verifier, rs256(claims().audience((String) null).build()), "wrong audience");
@@ -196,7 +194,9 @@ class KeySetTokensTest {
         "alice.a", byEmail.verify(rs256(claims().claim("preferred_username", "alice.a").build())));
   }
 
-  /** A rotated key is fetched on first sight of its kid; unknown kids cannot make it fetch often. */
+  /**
+   * A rotated key is fetched on first sight of its kid; unknown kids cannot make it fetch often.
+   */
   @Test
   void aRotatedKeyIsFetchedAndUnknownKeysAreFetchedAtABoundedRate() throws Exception {
     AtomicReference<JWKSet> published = new AtomicReference<>(new JWKSet(rsa));
@@ -215,8 +215,7 @@ class KeySetTokensTest {
         });
     provider.start();
     try {
-      var url =
-          URI.create("http://127.0.0.1:" + provider.getAddress().getPort() + "/jwks").toURL();
+      var url = URI.create("http://127.0.0.1:" + provider.getAddress().getPort() + "/jwks").toURL();
       TokenVerifier verifier =
           new TokenVerifier(
               null,

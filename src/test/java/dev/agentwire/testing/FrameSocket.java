@@ -97,7 +97,9 @@ public final class FrameSocket implements AutoCloseable {
     return attempt(base, "", token);
   }
 
-  /** Attempts a handshake with a query (and a token, or null for none): what the server answered. */
+  /**
+   * Attempts a handshake with a query (and a token, or null for none): what the server answered.
+   */
   public static Handshake attempt(URL base, String query, String token) throws IOException {
     try (Socket socket = connect(base)) {
       return new FrameSocket(socket, true).handshake(base, query, token);
