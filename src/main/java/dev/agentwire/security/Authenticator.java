@@ -84,6 +84,7 @@ public class Authenticator {
   String allowedOrigins;
 
   private TokenVerifier verifier;
+  private TokenVerifier devTokens;
   private OriginPolicy origins;
 
   void startup(@Observes @Initialized(ApplicationScoped.class) Object context) {
@@ -101,14 +102,23 @@ public class Authenticator {
               + " bytes; it has "
               + key.get().length);
     }
-    if (key.isEmpty() && devMode) {
-      byte[] random = new byte[32];
-      new SecureRandom().nextBytes(random);
-      key = Optional.of(random);
-      LOG.warning("agentwire.dev-mode is on: using a random JWT secret for this boot only");
-    }
     JWKSource<SecurityContext> keys = keySet().orElse(null);
-    if (key.isEmpty() && keys == null && mode.equals("jwt")) {
+    if (devMode) {
+      // Dev tokens are signed with a key of this boot's own, never with the configured secret: a
+      // token minted here is good on this server only, while dev mode is on, and never on a
+      // production server that shares the secret.
+      byte[] own = new byte[32];
+      new SecureRandom().nextBytes(own);
+      devTokens = new TokenVerifier(own, Clock.systemUTC());
+      LOG.warning(
+          key.isPresent() || keys != null
+              ? "agentwire.dev-mode is on next to a real secret or key set: anyone can get a token"
+                  + " for any user from /api/dev/token, good on this server until it stops."
+                  + " Never run dev mode in production"
+              : "agentwire.dev-mode is on: /api/dev/token issues tokens for any user, signed with"
+                  + " a key of this boot's own");
+    }
+    if (key.isEmpty() && keys == null && devTokens == null && mode.equals("jwt")) {
       LOG.warning(
           "neither agentwire.auth.jwt-secret (AGENTWIRE_AUTH_JWT_SECRET) nor"
               + " mp.jwt.verify.publickey.location is set: every WebSocket handshake will be"
@@ -194,23 +204,30 @@ public class Authenticator {
     if (token == null) {
       throw new HandshakeRejected(401, "a bearer token is required");
     }
-    if (verifier == null) {
+    if (verifier == null && devTokens == null) {
       throw new HandshakeRejected(401, "token authentication is not configured on this server");
     }
-    try {
-      TokenVerifier.Identity identity = verifier.identify(token);
-      return new UserPrincipal(identity.user(), identity.expiresAt());
-    } catch (InvalidTokenException e) {
-      throw new HandshakeRejected(401, e.getMessage());
+    InvalidTokenException refused = null;
+    for (TokenVerifier candidate : new TokenVerifier[] {verifier, devTokens}) {
+      if (candidate == null) {
+        continue;
+      }
+      try {
+        TokenVerifier.Identity identity = candidate.identify(token);
+        return new UserPrincipal(identity.user(), identity.expiresAt());
+      } catch (InvalidTokenException e) {
+        refused = refused == null ? e : refused; // the real verifier's reason comes first
+      }
     }
+    throw new HandshakeRejected(401, refused.getMessage());
   }
 
   /** A development token for {@code user}; present only in dev mode. */
   public Optional<String> devToken(String user) {
-    if (!devMode || verifier == null || !verifier.hasSecret()) {
+    if (!devMode || devTokens == null) {
       return Optional.empty();
     }
-    return Optional.of(verifier.issue(user, DEV_TOKEN_LIFETIME));
+    return Optional.of(devTokens.issue(user, DEV_TOKEN_LIFETIME));
   }
 
   public boolean devMode() {

@@ -134,4 +134,31 @@ class AuthenticatorTest {
             .getName());
     assertEquals(Optional.empty(), authenticator("jwt", Tokens.SECRET, false).devToken("alice"));
   }
+
+  /**
+   * Dev mode next to a real secret signs its tokens with a key of its own: they work on the dev
+   * server, never on a production server with the same secret, and real tokens still work.
+   */
+  @Test
+  void devTokensAreNeverGoodOnAProductionServerWithTheSameSecret() throws Exception {
+    Authenticator dev = authenticator("jwt", Tokens.SECRET, true);
+    Authenticator production = authenticator("jwt", Tokens.SECRET, false);
+    String minted = dev.devToken("mallory").orElseThrow();
+    assertEquals(
+        "mallory",
+        dev.authenticate(request(Map.of("Authorization", "Bearer " + minted), Map.of(), null))
+            .getName());
+    HandshakeRejected refused =
+        assertThrows(
+            HandshakeRejected.class,
+            () ->
+                production.authenticate(
+                    request(Map.of("Authorization", "Bearer " + minted), Map.of(), null)));
+    assertEquals(401, refused.status());
+    assertEquals(
+        "alice",
+        dev.authenticate(
+                request(Map.of("Authorization", "Bearer " + Tokens.valid("alice")), Map.of(), null))
+            .getName());
+  }
 }
