@@ -22,6 +22,9 @@ public interface AgentContext {
    */
   ToolOutcome callTool(String tool, JsonObject arguments);
 
+  /** Who started the run: name, roles and the claims of their token (on-behalf-of calls). */
+  Caller caller();
+
   /** Whether the user has cancelled this run; long-running agents should check it between steps. */
   boolean isCancelled();
 }

@@ -20,6 +20,15 @@ public interface Tool {
   JsonValue call(JsonObject arguments) throws Exception;
 
   /**
+   * The result of a call made for {@code caller}: what the dispatcher calls. Override it to act on
+   * the user's behalf (their name and the claims of their token); by default it is {@link
+   * #call(JsonObject)}.
+   */
+  default JsonValue call(JsonObject arguments, Caller caller) throws Exception {
+    return call(arguments);
+  }
+
+  /**
    * The time limit this tool asks for when configuration names none ({@code
    * agentwire.tools.<name>.timeout-ms}); empty means the global default.
    */

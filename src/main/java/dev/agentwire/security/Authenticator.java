@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -65,6 +66,13 @@ public class Authenticator {
   @Inject
   @ConfigProperty(name = "agentwire.auth.clock-skew-seconds", defaultValue = "30")
   long skewSeconds;
+
+  /**
+   * The claim that lists the user's roles: a list or a string; a dotted path reaches into objects.
+   */
+  @Inject
+  @ConfigProperty(name = "agentwire.auth.roles-claim", defaultValue = "groups")
+  String rolesClaim;
 
   /** How long fetched keys are kept, and the least time between two fetches (unknown kid). */
   @Inject
@@ -214,7 +222,11 @@ public class Authenticator {
       }
       try {
         TokenVerifier.Identity identity = candidate.identify(token);
-        return new UserPrincipal(identity.user(), identity.expiresAt());
+        return new UserPrincipal(
+            identity.user(),
+            identity.expiresAt(),
+            identity.roles(rolesClaim),
+            identity.claims().getClaims());
       } catch (InvalidTokenException e) {
         refused = refused == null ? e : refused; // the real verifier's reason comes first
       }
@@ -249,6 +261,16 @@ public class Authenticator {
     return host != null ? host : request.getServerName() + ":" + request.getServerPort();
   }
 
-  /** A user named by a verified token, which is good until {@code expiresAt}. */
-  public record UserPrincipal(String getName, Instant expiresAt) implements Principal {}
+  /**
+   * A user named by a verified token, which is good until {@code expiresAt}, with the roles its
+   * roles claim gives and all its claims.
+   */
+  public record UserPrincipal(
+      String getName, Instant expiresAt, Set<String> roles, Map<String, Object> claims)
+      implements Principal {
+
+    public UserPrincipal(String getName, Instant expiresAt) {
+      this(getName, expiresAt, Set.of(), Map.of());
+    }
+  }
 }

@@ -18,8 +18,11 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -56,7 +59,27 @@ public final class TokenVerifier {
   }
 
   /** Who a valid token names, until when, and everything it says. */
-  public record Identity(String user, Instant expiresAt, JWTClaimsSet claims) {}
+  public record Identity(String user, Instant expiresAt, JWTClaimsSet claims) {
+
+    /**
+     * The roles the claim at {@code path} lists: a JSON array of strings or one string; a dotted
+     * path ({@code realm_access.roles}, as Keycloak puts them) reaches into objects. Empty when the
+     * token has no such claim.
+     */
+    public Set<String> roles(String path) {
+      Object value = claims.getClaims();
+      for (String step : path.split("\\.")) {
+        value = value instanceof Map<?, ?> object ? object.get(step) : null;
+      }
+      Set<String> roles = new LinkedHashSet<>();
+      if (value instanceof String one) {
+        roles.add(one);
+      } else if (value instanceof Collection<?> many) {
+        many.stream().filter(String.class::isInstance).map(String.class::cast).forEach(roles::add);
+      }
+      return Set.copyOf(roles);
+    }
+  }
 
   private final byte[] secret;
   private final MACVerifier macVerifier;

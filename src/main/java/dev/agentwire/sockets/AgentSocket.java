@@ -46,9 +46,14 @@ public class AgentSocket {
         resumeFrom == null || resumeFrom.isEmpty() || resumeFrom.get(0).isEmpty()
             ? null
             : resumeFrom.get(0);
-    Instant expiresAt =
-        user instanceof Authenticator.UserPrincipal token ? token.expiresAt() : null;
+    Instant expiresAt = null;
+    if (user instanceof Authenticator.UserPrincipal token) {
+      expiresAt = token.expiresAt();
+    }
     connection = sessions.open(session, user.getName(), lastEventId, expiresAt);
+    if (user instanceof Authenticator.UserPrincipal token) {
+      connection.identify(token.roles(), token.claims());
+    }
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)

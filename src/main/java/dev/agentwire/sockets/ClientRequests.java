@@ -96,7 +96,13 @@ public class ClientRequests {
     if (message instanceof StartRun start) {
       Run run =
           runs.accept(
-              new RunRequest(connection.user(), start.input(), start.agent(), start.threadId()));
+              RunRequest.of(
+                  connection.user(),
+                  connection.roles(),
+                  connection.claims(),
+                  start.input(),
+                  start.agent(),
+                  start.threadId()));
       // Queued before the run can emit anything, so run_accepted precedes agent_started.
       try {
         reply(connection, new RunAccepted(start.requestId(), run.runId(), run.threadId()));

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,8 @@ final class Connection implements Subscriber {
 
   private final Session session;
   private final String user;
+  private volatile Set<String> roles = Set.of();
+  private volatile Map<String, Object> claims = Map.of();
   private final Outbox outbox;
   private final TokenBucket inboundRate;
   private final TokenBucket strikes;
@@ -160,6 +164,20 @@ final class Connection implements Subscriber {
 
   String user() {
     return user;
+  }
+
+  /** What the user's token said: roles and claims (empty for the container's principal). */
+  void identify(Set<String> roles, Map<String, Object> claims) {
+    this.roles = Set.copyOf(roles);
+    this.claims = Map.copyOf(claims);
+  }
+
+  Set<String> roles() {
+    return roles;
+  }
+
+  Map<String, Object> claims() {
+    return claims;
   }
 
   String id() {

@@ -120,6 +120,11 @@ class AssistantAgentTest {
     }
 
     @Override
+    public Caller caller() {
+      return Caller.named("ada");
+    }
+
+    @Override
     public String input() {
       return input;
     }

@@ -27,6 +27,7 @@ class AuthenticatorTest {
     authenticator.audiences = Optional.empty();
     authenticator.userClaim = "sub";
     authenticator.skewSeconds = 30;
+    authenticator.rolesClaim = "groups";
     authenticator.tickets = new ConnectTickets();
     authenticator.startup(new Object());
     return authenticator;

@@ -88,9 +88,14 @@ class IdentityProviderIT {
             "identity",
             Duration.ofMinutes(3),
             Map.of(
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", certs,
-                "MP_JWT_VERIFY_ISSUER", ISSUER,
-                "MP_JWT_VERIFY_AUDIENCES", "agentwire"));
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                certs,
+                "MP_JWT_VERIFY_ISSUER",
+                ISSUER,
+                "MP_JWT_VERIFY_AUDIENCES",
+                "agentwire",
+                "AGENTWIRE_AGENTS_SCRIPTED_ROLES",
+                "portal-scripted"));
     base = server.base();
   }
 
@@ -109,6 +114,7 @@ class IdentityProviderIT {
         .subject(user)
         .issuer(ISSUER)
         .audience(List.of("account", "agentwire"))
+        .claim("groups", List.of("portal-users", "portal-scripted"))
         .issueTime(new Date())
         .expirationTime(Date.from(Instant.now().plusSeconds(300)));
   }
@@ -164,6 +170,26 @@ class IdentityProviderIT {
     for (String token : refused) {
       FrameSocket.Handshake handshake = FrameSocket.attempt(base, token);
       assertEquals(401, handshake.status(), handshake.body());
+    }
+  }
+
+  /** An agent that names roles is only for users whose token holds one of them. */
+  @Test
+  void anAgentWithRolesIsForbiddenToUsersWithoutThem() throws Exception {
+    String token = rs256(claims("idp-erin").claim("groups", List.of("portal-users")).build());
+    try (FrameSocket socket = FrameSocket.open(base, "", token, true)) {
+      socket.sendText(
+          "{\"type\":\"start_run\",\"request_id\":\"s\",\"agent\":\"scripted\",\"input\":"
+              + "\"{\\\"steps\\\":[]}\"}");
+      JsonObject refused =
+          socket.await(
+              m -> "s".equals(m.getString("request_id", null)), Duration.ofSeconds(20), "s");
+      assertEquals("forbidden", refused.getString("code", null), refused.toString());
+      socket.sendText("{\"type\":\"start_run\",\"request_id\":\"a\",\"input\":\"what is 2 + 3?\"}");
+      JsonObject accepted =
+          socket.await(
+              m -> "a".equals(m.getString("request_id", null)), Duration.ofSeconds(20), "a");
+      assertEquals("run_accepted", accepted.getString("type"), "the assistant names no roles");
     }
   }
 

@@ -36,12 +36,16 @@ public class RunService {
   /** Checks and registers the run; nothing executes until {@link #launch}. */
   public Run accept(RunRequest request) throws RunRejected {
     Agent agent = agentFor(request.agent());
+    if (!catalog.allows(agent.name(), request.caller().roles())) {
+      throw new RunRejected(
+          Reason.FORBIDDEN, "the agent " + agent.name() + " is not available to you");
+    }
     boolean newThread = request.threadId() == null;
     String threadId = newThread ? threads.newThreadId() : request.threadId();
     if (!newThread) {
       threads.requireOwned(request.owner(), threadId);
     }
-    Run run = registry.register(request.owner(), threadId, agent.name(), request.input());
+    Run run = registry.register(request.caller(), threadId, agent.name(), request.input());
     threads.remember(request.owner(), threadId);
     return run;
   }

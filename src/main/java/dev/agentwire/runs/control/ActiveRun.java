@@ -1,6 +1,7 @@
 package dev.agentwire.runs.control;
 
 import dev.agentwire.agents.AgentContext;
+import dev.agentwire.agents.Caller;
 import dev.agentwire.agents.RunCancelledException;
 import dev.agentwire.agents.ToolOutcome;
 import dev.agentwire.agents.ToolStatus;
@@ -57,6 +58,11 @@ final class ActiveRun implements AgentContext {
       throw new RunCancelledException(run.runId());
     }
     return outcome;
+  }
+
+  @Override
+  public Caller caller() {
+    return run.caller();
   }
 
   @Override

@@ -8,7 +8,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The agents users may run, by name: every {@link Agent} bean, less those switched off. */
@@ -18,6 +21,7 @@ public class AgentCatalog {
   static final String SCRIPTED = "scripted";
 
   @Inject @Any Instance<Agent> beans;
+  @Inject Config config;
 
   @Inject
   @ConfigProperty(name = "agentwire.agents.scripted.enabled", defaultValue = "false")
@@ -28,6 +32,7 @@ public class AgentCatalog {
   String defaultAgent;
 
   private Map<String, Agent> agents;
+  private Function<String, Optional<String>> requiredRoles;
 
   public AgentCatalog() {}
 
@@ -35,11 +40,14 @@ public class AgentCatalog {
     this.scriptedEnabled = scriptedEnabled;
     this.defaultAgent = defaultAgent;
     this.agents = index(agents);
+    this.requiredRoles = agent -> Optional.empty();
   }
 
   @PostConstruct
   void init() {
     agents = index(beans);
+    requiredRoles =
+        agent -> config.getOptionalValue("agentwire.agents." + agent + ".roles", String.class);
   }
 
   private Map<String, Agent> index(Iterable<Agent> all) {
@@ -60,6 +68,23 @@ public class AgentCatalog {
   /** The named agent, or the default agent when {@code name} is null. */
   public Optional<Agent> find(String name) {
     return Optional.ofNullable(agents.get(name == null ? defaultAgent : name));
+  }
+
+  /**
+   * Whether a caller with these roles may start the agent: yes, unless {@code
+   * agentwire.agents.<name>.roles} lists roles (comma-separated) and the caller has none of them.
+   */
+  public boolean allows(String agent, Set<String> roles) {
+    Optional<String> required = requiredRoles.apply(agent);
+    if (required.isEmpty() || required.get().isBlank()) {
+      return true;
+    }
+    for (String role : required.get().split(",")) {
+      if (roles.contains(role.trim())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public String defaultAgent() {

@@ -1,5 +1,6 @@
 package dev.agentwire.runs.control;
 
+import dev.agentwire.agents.Caller;
 import dev.agentwire.runs.entity.Run;
 import dev.agentwire.runs.entity.RunRejected;
 import dev.agentwire.runs.entity.RunRejected.Reason;
@@ -30,8 +31,9 @@ public class RunRegistry {
   }
 
   /** Registers a new run, or refuses it when its owner already has the maximum running. */
-  public Run register(String owner, String threadId, String agent, String input)
+  public Run register(Caller caller, String threadId, String agent, String input)
       throws RunRejected {
+    String owner = caller.name();
     boolean[] admitted = {false};
     activeByOwner.compute(
         owner,
@@ -48,7 +50,7 @@ public class RunRegistry {
           Reason.TOO_MANY_RUNS,
           "at most " + maxPerUser + " runs may be running at once; wait for one to complete");
     }
-    Run run = new Run("r-" + UUID.randomUUID(), threadId, owner, agent, input);
+    Run run = new Run("r-" + UUID.randomUUID(), threadId, caller, agent, input);
     runs.put(run.runId(), run);
     return run;
   }

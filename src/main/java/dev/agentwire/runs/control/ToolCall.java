@@ -1,5 +1,6 @@
 package dev.agentwire.runs.control;
 
+import dev.agentwire.agents.Caller;
 import dev.agentwire.agents.Tool;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -25,6 +26,7 @@ final class ToolCall implements Runnable {
 
   private final Tool tool;
   private final JsonObject arguments;
+  private final Caller caller;
   private final String runId;
   private final AbandonedCalls abandoned;
   private final CompletableFuture<JsonValue> result = new CompletableFuture<>();
@@ -33,8 +35,9 @@ final class ToolCall implements Runnable {
   private long abandonedAt; // guarded by this
   private boolean stuck; // guarded by this
 
-  ToolCall(Tool tool, JsonObject arguments, String runId, AbandonedCalls abandoned) {
+  ToolCall(Tool tool, JsonObject arguments, Caller caller, String runId, AbandonedCalls abandoned) {
     this.tool = tool;
+    this.caller = caller;
     this.arguments = arguments;
     this.runId = runId;
     this.abandoned = abandoned;
@@ -57,7 +60,7 @@ final class ToolCall implements Runnable {
     }
     Throwable failure = null;
     try {
-      JsonValue value = tool.call(arguments);
+      JsonValue value = tool.call(arguments, caller);
       result.complete(value == null ? JsonValue.NULL : value);
     } catch (Throwable thrown) {
       failure = thrown;

@@ -128,7 +128,7 @@ public class ToolDispatcher {
 
   private Ended invoke(Run run, Tool tool, JsonObject arguments) {
     long limitMs = timeouts.apply(tool).toMillis();
-    ToolCall call = new ToolCall(tool, arguments, run.runId(), abandoned);
+    ToolCall call = new ToolCall(tool, arguments, run.caller(), run.runId(), abandoned);
     try {
       call.start(executor);
     } catch (RejectedExecutionException e) {

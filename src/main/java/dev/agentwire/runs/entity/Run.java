@@ -1,5 +1,6 @@
 package dev.agentwire.runs.entity;
 
+import dev.agentwire.agents.Caller;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,6 +22,7 @@ public final class Run {
   private final String owner;
   private final String agent;
   private final String input;
+  private final Caller caller;
   private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
   private final long startedNanos = System.nanoTime();
@@ -29,11 +31,21 @@ public final class Run {
   private volatile String timedOut;
 
   public Run(String runId, String threadId, String owner, String agent, String input) {
+    this(runId, threadId, Caller.named(owner), agent, input);
+  }
+
+  public Run(String runId, String threadId, Caller caller, String agent, String input) {
     this.runId = runId;
     this.threadId = threadId;
-    this.owner = owner;
+    this.owner = caller.name();
+    this.caller = caller;
     this.agent = agent;
     this.input = input;
+  }
+
+  /** Who started it. */
+  public Caller caller() {
+    return caller;
   }
 
   public String runId() {

@@ -10,7 +10,8 @@ public class RunRejected extends Exception {
     UNKNOWN_AGENT,
     THREAD_NOT_FOUND,
     RUN_NOT_FOUND,
-    TOO_MANY_RUNS;
+    TOO_MANY_RUNS,
+    FORBIDDEN;
 
     public String code() {
       return name().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.agentwire.agents.Agent;
 import dev.agentwire.agents.AgentContext;
+import dev.agentwire.agents.Caller;
 import dev.agentwire.events.AgentEvent;
 import dev.agentwire.events.EventData.AgentCompleted;
 import dev.agentwire.events.EventType;
@@ -46,7 +47,7 @@ class RefusedLaunchStillEndsTheRunTest {
         };
     runs.notifiers = notifiers();
 
-    Run run = runs.accept(new RunRequest("ada", "hello", null, null));
+    Run run = runs.accept(new RunRequest(Caller.named("ada"), "hello", null, null));
     runs.launch(run);
 
     assertEquals(0, registry.running("ada"), "the slot is free again");
@@ -77,6 +78,11 @@ class RefusedLaunchStillEndsTheRunTest {
       @Override
       public Optional<Agent> find(String name) {
         return Optional.of(agent);
+      }
+
+      @Override
+      public boolean allows(String agentName, java.util.Set<String> roles) {
+        return true;
       }
     };
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.agents.Caller;
 import dev.agentwire.agents.EchoTool;
 import dev.agentwire.agents.FailTool;
 import dev.agentwire.agents.SleepTool;
@@ -341,6 +342,48 @@ class ToolDispatcherTest {
     assertNull(logged.poll(1_500, TimeUnit.MILLISECONDS), "a warning for an ordinary timeout");
     assertEquals(0, dispatcher.overrunningCalls());
     assertEquals(0, dispatcher.overrunsTotal());
+  }
+
+  /** A tool acting on the user's behalf sees who started the run and what their token said. */
+  @Test
+  void aToolSeesTheCallerOfItsRun() {
+    Tool whoAmI =
+        new Tool() {
+          @Override
+          public String name() {
+            return "whoami";
+          }
+
+          @Override
+          public JsonValue call(JsonObject arguments) {
+            throw new AssertionError("the dispatcher calls the caller-aware method");
+          }
+
+          @Override
+          public JsonValue call(JsonObject arguments, Caller caller) {
+            return Json.createObjectBuilder()
+                .add("name", caller.name())
+                .add("email", String.valueOf(caller.claims().get("email")))
+                .add("admin", caller.roles().contains("admin"))
+                .build();
+          }
+        };
+    Run theirs =
+        new Run(
+            "r-who",
+            "t-1",
+            new Caller(
+                "ada", java.util.Set.of("admin"), java.util.Map.of("email", "ada@example.com")),
+            "test",
+            "input");
+    ToolOutcome outcome =
+        new ToolDispatcher(List.of(whoAmI), executor, tool -> Duration.ofSeconds(5))
+            .call(theirs, notifier, "c-1", "whoami", JsonValue.EMPTY_JSON_OBJECT);
+    assertEquals(ToolStatus.OK, outcome.status(), outcome.error());
+    JsonObject result = outcome.result().asJsonObject();
+    assertEquals("ada", result.getString("name"));
+    assertEquals("ada@example.com", result.getString("email"));
+    assertTrue(result.getBoolean("admin"));
   }
 
   @Test
