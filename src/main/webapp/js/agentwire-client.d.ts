@@ -57,8 +57,19 @@ export interface ReconnectOptions {
 export interface AgentWireClientOptions {
   /** e.g. "wss://portal.example.com/agentwire/ws" */
   url: string;
-  /** A JWT, or a function returning a fresh one; called on every connect. */
+  /**
+   * A JWT, or a function returning a fresh one; called on every connect, so that a connection
+   * the server closed with 4401 (token expired) resumes with a fresh token.
+   */
   token: string | (() => string | Promise<string>);
+  /**
+   * Trade the token for a one-time connect ticket (POST <context-root>/api/tickets) before each
+   * connect, so that no token appears in the WebSocket URL. Default true; false sends the token
+   * as access_token.
+   */
+  tickets?: boolean;
+  /** For tests: the fetch used for tickets. */
+  fetch?: typeof globalThis.fetch;
   /** Resume from this event id on the first connect (e.g. one kept across a page's own reloads). */
   lastEventId?: string | null;
   reconnect?: ReconnectOptions;
@@ -97,4 +108,6 @@ export declare class AgentWireClient {
 
 export declare function backoffDelay(attempt: number, options?: ReconnectOptions, random?: () => number): number;
 export declare function parseFrame(data: string): object[];
-export declare function connectionUrl(url: string, token?: string, lastEventId?: string | null): string;
+export declare function connectionUrl(url: string, credential?: string | { ticket?: string; token?: string }, lastEventId?: string | null): string;
+/** Where connect tickets are issued for a WebSocket URL. */
+export declare function ticketUrl(url: string): string;

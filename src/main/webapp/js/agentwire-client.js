@@ -22,15 +22,27 @@ export function backoffDelay(attempt, { minDelayMs = 500, maxDelayMs = 15000, fa
   return Math.round(base * (1 - jitter * random()));
 }
 
+/** Where connect tickets are issued for a WebSocket URL: ws(s)://host/ctx/ws → http(s)://host/ctx/api/tickets. */
+export function ticketUrl(url) {
+  const http = url.replace(/^ws/, "http").replace(/[?#].*$/, "");
+  return http.replace(/\/ws\/?$/, "") + "/api/tickets";
+}
+
 /** The messages of one server frame: one JSON object per line (JSON Lines batching). */
 export function parseFrame(data) {
   return String(data).split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line));
 }
 
-/** The WebSocket URL with the token and, when resuming, the last processed event id. */
-export function connectionUrl(url, token, lastEventId) {
+/**
+ * The WebSocket URL with the credential and, when resuming, the last processed event id. The
+ * credential is a connect ticket ({ ticket }) or, for servers without tickets, the token itself
+ * ({ token }), which proxies and access logs would keep: tickets are the default.
+ */
+export function connectionUrl(url, credential, lastEventId) {
   const params = new URLSearchParams();
-  if (token) params.set("access_token", token);
+  if (typeof credential === "string") credential = { token: credential };
+  if (credential?.ticket) params.set("ticket", credential.ticket);
+  else if (credential?.token) params.set("access_token", credential.token);
   if (lastEventId) params.set("last_event_id", lastEventId);
   const query = params.toString();
   return query ? url + (url.includes("?") ? "&" : "?") + query : url;
@@ -41,12 +53,17 @@ export class AgentWireClient {
    * @param {object} options
    * @param {string} options.url the endpoint, e.g. "wss://portal.example.com/agentwire/ws"
    * @param {string | (() => string | Promise<string>)} options.token a JWT, or a function that
-   *   returns a fresh one; called on every connect, so expired tokens are renewed
+   *   returns a fresh one; called on every connect, so expired tokens are renewed (the server
+   *   closes a connection whose token expired with 4401, and the client reconnects and resumes)
+   * @param {boolean} [options.tickets=true] trade the token for a one-time connect ticket before each
+   *   connect, so that no token appears in the WebSocket URL; false sends the token as access_token
    */
-  constructor({ url, token, lastEventId = null, reconnect = {}, pingIntervalMs = 25000, WebSocket: Socket = globalThis.WebSocket, random = Math.random, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (id) => clearTimeout(id) } = {}) {
+  constructor({ url, token, tickets = true, lastEventId = null, reconnect = {}, pingIntervalMs = 25000, WebSocket: Socket = globalThis.WebSocket, fetch: fetchTicket = (...args) => globalThis.fetch(...args), random = Math.random, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (id) => clearTimeout(id) } = {}) {
     if (!url) throw new TypeError("url is required");
     this.url = url;
     this.token = token;
+    this.tickets = tickets;
+    this.fetch = fetchTicket;
     this.reconnectOptions = reconnect;
     this.pingIntervalMs = pingIntervalMs;
     this.Socket = Socket;
@@ -127,8 +144,20 @@ export class AgentWireClient {
       this.scheduleReconnect();
       return;
     }
+    let credential = { token };
+    if (this.tickets && token) {
+      try {
+        const response = await this.fetch(ticketUrl(this.url), { method: "POST", headers: { Authorization: "Bearer " + token } });
+        if (!response.ok) throw new Error(`the ticket endpoint answered ${response.status}`);
+        credential = { ticket: (await response.json()).ticket };
+      } catch (error) {
+        this.emit("error", new AgentWireError("ticket_failed", String(error?.message ?? error)));
+        this.scheduleReconnect();
+        return;
+      }
+    }
     if (this.state === "closed") return;
-    const socket = new this.Socket(connectionUrl(this.url, token, this.lastEventId), "agentwire.v1");
+    const socket = new this.Socket(connectionUrl(this.url, credential, this.lastEventId), "agentwire.v1");
     this.socket = socket;
     socket.onopen = () => {
       if (socket !== this.socket) return;

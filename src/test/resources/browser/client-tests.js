@@ -38,7 +38,7 @@ function client(options = {}) {
     url: "ws://host/agentwire/ws",
     token: () => { tokens.push("t" + tokens.length); return tokens[tokens.length - 1]; },
     WebSocket: FakeSocket, random: () => 0.5, setTimer: clock.setTimer, clearTimer: clock.clearTimer,
-    pingIntervalMs: 0, ...options,
+    pingIntervalMs: 0, tickets: false, ...options,
   });
   return { c, clock, tokens, socket: () => FakeSocket.instances[FakeSocket.instances.length - 1] };
 }
@@ -60,6 +60,40 @@ test("a batched frame is split into its messages, in order", () => {
 test("the connection URL carries the token and, when resuming, the last event id", () => {
   equal(connectionUrl("ws://h/ws", "tok", null), "ws://h/ws?access_token=tok", "first connect");
   equal(connectionUrl("ws://h/ws?x=1", "t k", "b-7"), "ws://h/ws?x=1&access_token=t+k&last_event_id=b-7", "resume");
+});
+
+test("by default the token is traded for a connect ticket, and only the ticket is in the URL", async () => {
+  const asked = [];
+  const fetch = async (url, init) => { asked.push({ url, init }); return { ok: true, json: async () => ({ ticket: "tk" + asked.length, expires_in: 30 }) }; };
+  FakeSocket.instances = [];
+  const clock = timers();
+  const c = new AgentWireClient({ url: "wss://portal.example/agentwire/ws", token: () => "secret-token", fetch, WebSocket: FakeSocket, random: () => 0.5, setTimer: clock.setTimer, clearTimer: clock.clearTimer, pingIntervalMs: 0 });
+  c.connect();
+  await settle();
+  const socket = FakeSocket.instances[FakeSocket.instances.length - 1];
+  equal(asked.length, 1, "one ticket per connect");
+  equal(asked[0].url, "https://portal.example/agentwire/api/tickets", "the ticket endpoint beside the socket");
+  equal(asked[0].init.method, "POST", "a POST");
+  equal(asked[0].init.headers.Authorization, "Bearer secret-token", "with the token in the header");
+  equal(socket.url, "wss://portal.example/agentwire/ws?ticket=tk1", "the ticket, not the token, in the URL");
+  assert(!socket.url.includes("secret-token"), "no token in the URL");
+  c.close();
+});
+
+test("a ticket endpoint that fails is reported and retried with backoff", async () => {
+  let calls = 0;
+  const fetch = async () => { calls++; return calls === 1 ? { ok: false, status: 503 } : { ok: true, json: async () => ({ ticket: "later" }) }; };
+  const { c, clock, socket } = client({ tickets: true, fetch });
+  const errors = [];
+  c.on("error", (e) => errors.push(e.code));
+  c.connect();
+  await settle();
+  equal(errors, ["ticket_failed"], "reported");
+  equal(FakeSocket.instances.length, 0, "no socket without a ticket");
+  clock.fire();
+  await settle();
+  equal(socket().url, "ws://host/agentwire/ws?ticket=later", "connected with the next ticket");
+  c.close();
 });
 
 test("connect offers agentwire.v1 with a fresh token and resolves when open", async () => {
