@@ -187,9 +187,14 @@ public final class EventStore {
       long[] created = new long[8];
       int live = 0;
       long bytes = 0;
+      boolean full = false;
       for (int i = stream.firstAfter(position); i < stream.end(); i++) {
         Entry entry = stream.entries.get(i);
-        if (entry.number > limit || (!frames.isEmpty() && bytes + entry.size > maxBytes)) {
+        if (entry.number > limit) {
+          break;
+        }
+        if (!frames.isEmpty() && bytes + entry.size > maxBytes) {
+          full = true;
           break;
         }
         if (frames.size() == created.length) {
@@ -202,6 +207,11 @@ public final class EventStore {
         if (entry.number > cursor.replayEnd()) {
           live++;
         }
+      }
+      if (!full && limit != Long.MAX_VALUE) {
+        // The user has nothing more up to the end of the replay (the log's last number at opening
+        // may be another user's): the replay is over.
+        position = Math.max(position, limit);
       }
       cursor.moveTo(position);
       cursor.took(live);

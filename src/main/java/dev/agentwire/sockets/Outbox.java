@@ -305,7 +305,7 @@ final class Outbox {
           greeted = true;
           append(frame, resumed.apply(events.replayed()));
         }
-        return frame.toString();
+        return frame.isEmpty() ? null : frame.toString();
       }
     }
     String reply;

@@ -131,6 +131,26 @@ class EventStoreTest {
     }
   }
 
+  /**
+   * The replay ends at the log's last number when the cursor opened, which may be another user's:
+   * with nothing more of this user's up to there, the replay is over, not stuck.
+   */
+  @Test
+  void aReplayEndsWhenTheLogsLastEventIsAnotherUsers() {
+    EventStore store = store(UNBOUNDED);
+    String adas = append(store, "ada", "a1");
+    append(store, "bob", "b1");
+    append(store, "bob", "b2");
+    try (Cursor cursor = store.open("ada", adas)) {
+      assertEquals(0, cursor.replayed());
+      assertTrue(cursor.replaying());
+      assertEquals(List.of(), cursor.next(Long.MAX_VALUE).frames());
+      assertFalse(cursor.replaying(), "nothing of ada's up to the end of the replay: it is over");
+      append(store, "ada", "live");
+      assertEquals(List.of("live"), labels(cursor));
+    }
+  }
+
   @Test
   void aBatchKeepsToItsBudgetButAlwaysTakesOneEvent() {
     EventStore store = store(UNBOUNDED);

@@ -243,6 +243,22 @@ class OutboxTest {
     assertEquals("{\"type\":\"resumed\",\"replayed\":0}", held.last());
   }
 
+  /** A resume whose replay ends on another user's event still says resumed, once, and goes live. */
+  @Test
+  void aResumeEndsEvenWhenTheLogsLastEventIsAnotherUsers() {
+    think("ada", "seen");
+    think("bob", "not ada's");
+    Outbox outbox = outbox(held, 100, 1_000_000);
+    outbox.attach(log.open("ada", "t3st-1"), true);
+    outbox.flush();
+    assertEquals(List.of("{\"type\":\"resumed\",\"replayed\":0}"), held.frames);
+    held.complete();
+    think("ada", "live");
+    outbox.flush();
+    assertEquals(List.of("live"), lines(held.last()));
+    assertEquals(2, held.frames.size(), "no empty frames");
+  }
+
   @Test
   void aFailedResumeSaysSoFirstThenGoesLive() {
     Outbox outbox = outbox(held, 100, 1_000_000);

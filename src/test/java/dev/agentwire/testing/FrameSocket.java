@@ -337,7 +337,14 @@ public final class FrameSocket implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0 || closeCode.isDone()) {
           throw new AssertionError(
-              "no " + what + " within " + limit + "; closed: " + closeCode.getNow(null));
+              "no "
+                  + what
+                  + " within "
+                  + limit
+                  + "; closed: "
+                  + closeCode.getNow(null)
+                  + "; last received: "
+                  + messages.subList(Math.max(0, messages.size() - 5), messages.size()));
         }
         try {
           messages.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
