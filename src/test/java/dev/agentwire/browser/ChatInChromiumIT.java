@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.testing.Await;
 import dev.agentwire.testing.Chromium;
 import dev.agentwire.testing.Deployments;
+import dev.agentwire.testing.Tokens;
 import java.io.File;
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -156,6 +158,55 @@ class ChatInChromiumIT {
     assertEquals(6, run.findElements(By.cssSelector(".tool[data-status=ok]")).size());
     assertEquals("all done", run.findElement(By.cssSelector(".answer")).getText());
     assertEquals("open", chat.findElement(By.cssSelector(".status")).getDomAttribute("data-state"));
+  }
+
+  /**
+   * The page's tokens expire during a run: each time the server closes the connection with 4401,
+   * the client asks the page for a fresh token, trades it for a ticket, reconnects and resumes; the
+   * run shows every step exactly once.
+   */
+  @Test
+  void anExpiringTokenIsRenewedAndTheRunIsShownWhole() {
+    SearchContext chat = login(browser, "erik", "scripted");
+    Instant now = Instant.now();
+    List<String> tokens =
+        List.of(
+            Tokens.signed(Tokens.SECRET, Tokens.claims("erik", now.plusSeconds(4))),
+            Tokens.signed(Tokens.SECRET, Tokens.claims("erik", now.plusSeconds(8))),
+            Tokens.signed(Tokens.SECRET, Tokens.claims("erik", now.plusSeconds(600))));
+    browser.executeScript(
+        "window.expiredCloses = 0;"
+            + "const chat = document.querySelector('agentwire-chat');"
+            + "const tokens = [...arguments[0]];"
+            + "chat.client.on('error', e => { if (String(e.message).includes('4401')) window.expiredCloses++; });"
+            + "chat.token = () => tokens.shift();"
+            + "chat.client.socket.close();",
+        tokens);
+    Await.until(
+        () ->
+            "open"
+                .equals(chat.findElement(By.cssSelector(".status")).getDomAttribute("data-state")),
+        WAIT,
+        "the chat to reconnect with the short-lived token");
+    StringBuilder steps = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      steps
+          .append(i == 0 ? "" : ",")
+          .append("{\"think\":\"step ")
+          .append(i)
+          .append("\"},{\"tool\":\"sleep\",\"arguments\":{\"ms\":900}}");
+    }
+    send(chat, "{\"steps\":[" + steps + "],\"output\":\"renewed\"}");
+    WebElement run = awaitRun(chat, "succeeded");
+    assertEquals(
+        List.of(
+            "step 0", "step 1", "step 2", "step 3", "step 4", "step 5", "step 6", "step 7",
+            "step 8", "step 9"),
+        texts(run, ".thinking"));
+    assertEquals(10, run.findElements(By.cssSelector(".tool[data-status=ok]")).size());
+    assertEquals("renewed", run.findElement(By.cssSelector(".answer")).getText());
+    long expired = ((Number) browser.executeScript("return window.expiredCloses;")).longValue();
+    assertTrue(expired >= 2, "the server closed with 4401 " + expired + " times");
   }
 
   @Test
