@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -168,6 +169,18 @@ public class Authenticator {
             .build());
   }
 
+  /** A token's claims as a caller carries them: a claim set to JSON null is as good as absent. */
+  private static Map<String, Object> withoutNulls(Map<String, Object> claims) {
+    Map<String, Object> present = new LinkedHashMap<>();
+    claims.forEach(
+        (name, value) -> {
+          if (value != null) {
+            present.put(name, value);
+          }
+        });
+    return present;
+  }
+
   private static Set<String> commaSeparated(String list) {
     Set<String> values = new LinkedHashSet<>();
     for (String value : list.split(",")) {
@@ -226,7 +239,7 @@ public class Authenticator {
             identity.user(),
             identity.expiresAt(),
             identity.roles(rolesClaim),
-            identity.claims().getClaims());
+            withoutNulls(identity.claims().getClaims()));
       } catch (InvalidTokenException e) {
         refused = refused == null ? e : refused; // the real verifier's reason comes first
       }

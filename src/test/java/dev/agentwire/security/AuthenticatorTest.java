@@ -1,13 +1,16 @@
 package dev.agentwire.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import dev.agentwire.testing.Tokens;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +114,26 @@ class AuthenticatorTest {
                             Map.of(),
                             null)));
     assertEquals(401, rejected.status());
+  }
+
+  /** A claim set to JSON null (some providers send them) neither fails nor reaches agents. */
+  @Test
+  void aClaimThatIsNullIsDroppedNotFatal() throws Exception {
+    String token =
+        Tokens.signed(
+            Tokens.SECRET,
+            new JWTClaimsSet.Builder(Tokens.claims("alice", Instant.now().plusSeconds(60)))
+                .claim("nickname", null)
+                .claim("email", "alice@example.com")
+                .build());
+    assertTrue(token.split("\\.").length == 3);
+    Authenticator.UserPrincipal user =
+        (Authenticator.UserPrincipal)
+            authenticator("jwt", Tokens.SECRET, false)
+                .authenticate(request(Map.of("Authorization", "Bearer " + token), Map.of(), null));
+    assertEquals("alice", user.getName());
+    assertEquals("alice@example.com", user.claims().get("email"));
+    assertFalse(user.claims().containsKey("nickname"));
   }
 
   @Test

@@ -25,6 +25,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.agentwire.testing.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -234,16 +235,20 @@ class KeySetTokensTest {
       published.set(new JWKSet(List.of(rsa, rotated)));
       String fromRotated =
           sign(JWSAlgorithm.RS256, rotated, new RSASSASigner(rotated), claims().build());
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      String user = null;
-      while (user == null && System.nanoTime() < deadline) {
-        try {
-          user = verifier.verify(fromRotated);
-        } catch (InvalidTokenException e) {
-          Thread.sleep(100); // within the rate limit's interval: the refetch comes after it
-        }
-      }
-      assertEquals("alice", user, "the rotated key was fetched");
+      AtomicReference<String> user = new AtomicReference<>();
+      // Within the rate limit's interval the key is still unknown: the refetch comes after it.
+      Await.until(
+          () -> {
+            try {
+              user.set(verifier.verify(fromRotated));
+              return true;
+            } catch (InvalidTokenException e) {
+              return false;
+            }
+          },
+          Duration.ofSeconds(10),
+          "the rotated key fetched");
+      assertEquals("alice", user.get(), "the rotated key was fetched");
       int afterRotation = fetches.get();
 
       RSAKey stranger = rsa("stranger");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.events.EventCodec;
 import dev.agentwire.events.EventStore;
 import dev.agentwire.events.LocalEventLog;
+import dev.agentwire.testing.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -16,6 +17,7 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,7 @@ class ConnectionTest {
   private Throwable sendFailure;
   private final List<String> pings = new ArrayList<>();
   private Connection connection;
+  private long createdNanos;
   private final LocalEventLog log =
       new LocalEventLog(
           new EventCodec(),
@@ -65,6 +68,7 @@ class ConnectionTest {
     settings.forgivenPerSecond = 0.001;
     settings.idleTimeoutMs = 45_000;
     settings.pingIntervalMs = 15_000;
+    createdNanos = System.nanoTime();
     connection =
         new Connection(
             session(),
@@ -176,11 +180,12 @@ class ConnectionTest {
 
   @Test
   void anyFrameFromTheClientCountsAsLife() throws Exception {
-    long start = System.nanoTime();
-    Thread.sleep(20);
+    // Later than the connection's start by more than the margin below, so only the frame saves it.
+    long start = createdNanos + TimeUnit.MILLISECONDS.toNanos(10);
+    Await.until(() -> System.nanoTime() > start, Duration.ofSeconds(5), "time past the start");
     connection.admitInbound();
 
-    connection.heartbeat(start + TimeUnit.SECONDS.toNanos(45) + TimeUnit.MILLISECONDS.toNanos(10));
+    connection.heartbeat(start + TimeUnit.SECONDS.toNanos(45));
 
     assertEquals(List.of("agentwire-alive?"), pings, "pinged, not closed");
   }

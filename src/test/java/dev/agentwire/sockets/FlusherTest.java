@@ -3,6 +3,8 @@ package dev.agentwire.sockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.testing.Await;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -78,18 +80,18 @@ class FlusherTest {
     Probe waiting = new Probe(() -> {});
     flusher.schedule(waiting);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (flusher.oldestPendingMs() <= 200 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until(() -> flusher.oldestPendingMs() > 200, Duration.ofSeconds(5), "the stall showing");
     assertTrue(flusher.oldestPendingMs() > 200, "the stall shows: " + flusher.oldestPendingMs());
     assertEquals(1, waiting.flushed.getCount(), "not written while the writer is held");
 
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (flusher.restarts() == 0 && System.nanoTime() < deadline) {
-      flusher.watch(); // replaces the writer once it is held for over twice the bound of 200 ms
-      Thread.sleep(10);
-    }
+    // watch() replaces the writer once it is held for over twice the bound of 200 ms.
+    Await.until(
+        () -> {
+          flusher.watch();
+          return flusher.restarts() > 0;
+        },
+        Duration.ofSeconds(5),
+        "the held writer replaced");
     assertTrue(waiting.flushed.await(5, TimeUnit.SECONDS), "a new writer took over");
     assertEquals(1, flusher.restarts());
     assertTrue(flusher.alive());

@@ -13,8 +13,10 @@ import dev.agentwire.events.EventType;
 import dev.agentwire.events.LocalEventLog;
 import dev.agentwire.sockets.ServerMessages.ResumeFailed;
 import dev.agentwire.sockets.ServerMessages.Resumed;
+import dev.agentwire.testing.Await;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -427,15 +429,14 @@ class OutboxTest {
     for (Future<?> writer : writers) {
       writer.get(30, TimeUnit.SECONDS);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      synchronized (received) {
-        if (received.size() >= 3 * perWriter || System.nanoTime() > deadline) {
-          break;
-        }
-      }
-      Thread.sleep(10);
-    }
+    Await.until(
+        () -> {
+          synchronized (received) {
+            return received.size() >= 3 * perWriter;
+          }
+        },
+        Duration.ofSeconds(20),
+        "every event written");
     synchronized (received) {
       assertEquals(3 * perWriter, received.size(), "every event once");
       long previous = 0;

@@ -90,34 +90,20 @@ public class RunWatchdog {
     long silentMs = TimeUnit.NANOSECONDS.toMillis(run.silentNanos(now));
     if (silentMs > silenceWarnMs && run.reportSilence()) {
       silent.inc();
-      LOG.warning(
-          () ->
-              "run "
-                  + run.runId()
-                  + " of user "
-                  + UserHash.of(run.owner())
-                  + " ("
-                  + run.agent()
-                  + ") has produced no event for "
-                  + silentMs
-                  + " ms");
+      LOG.warning(() -> describe(run) + " has produced no event for " + silentMs + " ms");
     }
     if (run.ageNanos(now) > TimeUnit.MILLISECONDS.toNanos(maxDurationMs)) {
       String why = "the run took longer than its maximum of " + maxDurationMs + " ms";
       if (run.timeOut(why)) {
         timedOut.inc();
         LOG.warning(
-            () ->
-                "run "
-                    + run.runId()
-                    + " of user "
-                    + UserHash.of(run.owner())
-                    + " ("
-                    + run.agent()
-                    + ") timed out after "
-                    + maxDurationMs
-                    + " ms; cancelling it");
+            () -> describe(run) + " timed out after " + maxDurationMs + " ms; cancelling it");
       }
     }
+  }
+
+  /** The run as logs name it: its id, its user's hash and its agent. */
+  private static String describe(Run run) {
+    return "run " + run.runId() + " of user " + UserHash.of(run.owner()) + " (" + run.agent() + ")";
   }
 }
