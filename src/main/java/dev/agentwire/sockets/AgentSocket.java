@@ -2,6 +2,7 @@ package dev.agentwire.sockets;
 
 import dev.agentwire.events.UserHash;
 import dev.agentwire.security.Authenticator;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -22,7 +23,14 @@ import java.util.logging.Logger;
 /**
  * The protocol v1 endpoint, one instance per connection. The handshake was already authenticated
  * (see {@code security.HandshakeFilter}); the user is the session's principal for its whole life.
+ *
+ * <p>{@code @Dependent} makes the endpoint a CDI bean on every server: the WAR has no {@code
+ * beans.xml}, so without a bean-defining annotation a server may create the endpoint without
+ * injection (Open Liberty does). Should a connection still be opened without its collaborators, or
+ * fail while being set up, it is closed at once with 1011 and logged at SEVERE, never left open
+ * answering nothing.
  */
+@Dependent
 @ServerEndpoint(value = "/ws", subprotocols = "agentwire.v1")
 public class AgentSocket {
 
@@ -36,6 +44,29 @@ public class AgentSocket {
 
   @OnOpen
   public void open(Session session) throws IOException {
+    if (sessions == null || requests == null) {
+      LOG.severe(
+          "the WebSocket endpoint "
+              + AgentSocket.class.getName()
+              + " was created without CDI injection, so it cannot serve the connection; closing"
+              + " it with 1011. The server must create endpoints as CDI beans (CDI 4 with"
+              + " bean-defining annotations).");
+      session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server error"));
+      return;
+    }
+    try {
+      attach(session);
+    } catch (RuntimeException e) {
+      String who =
+          session.getUserPrincipal() == null
+              ? "an unauthenticated connection"
+              : "a connection of user " + UserHash.of(session.getUserPrincipal().getName());
+      LOG.log(Level.SEVERE, "could not set up " + who + "; closing it with 1011", e);
+      session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server error"));
+    }
+  }
+
+  private void attach(Session session) throws IOException {
     Principal user = session.getUserPrincipal();
     if (user == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));

@@ -4,6 +4,7 @@ import dev.agentwire.agents.Agent;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.control.AgentLoop;
 import dev.agentwire.runs.control.RunRegistry;
+import dev.agentwire.runs.control.ThreadWaits;
 import dev.agentwire.runs.control.ToolDispatcher;
 import dev.agentwire.runs.entity.Run;
 import jakarta.ejb.AsyncResult;
@@ -14,6 +15,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Executes runs on the container's EJB asynchronous threads, each with its own notifier bound to
@@ -28,6 +30,7 @@ public class RunExecutor {
   @Inject Instance<RunNotifier> notifiers;
   @Inject ToolDispatcher dispatcher;
   @Inject RunRegistry registry;
+  @Inject ThreadWaits waits;
 
   /** Completes on one of the threads runs execute on: the readiness check's probe. */
   @Asynchronous
@@ -37,6 +40,10 @@ public class RunExecutor {
 
   @Asynchronous
   public void execute(Run run, Agent agent) {
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(run.executing());
+    if (waitedMs > waits.warnMs() && run.reportWait()) {
+      waits.waited(ThreadWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), waitedMs);
+    }
     RunNotifier notifier = notifiers.get().bind(run.owner(), run.threadId(), run.runId());
     try {
       new AgentLoop(dispatcher, registry::release).run(run, agent, notifier);

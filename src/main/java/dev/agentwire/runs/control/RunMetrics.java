@@ -39,6 +39,7 @@ public class RunMetrics {
 
   @Inject PrometheusRegistry registry;
   @Inject ToolDispatcher dispatcher;
+  @Inject ThreadWaits waits;
 
   private Counter emitted;
   private Counter started;
@@ -111,6 +112,19 @@ public class RunMetrics {
         .name("agentwire_tool_call_overruns_total")
         .help("Tool calls still in their tool a second after they were given up on")
         .callback(callback -> callback.call(dispatcher.overrunsTotal()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("agentwire_thread_waits_total")
+        .help(
+            "Runs (pool=runs) and tool calls (pool=tools) that waited for a container thread"
+                + " longer than agentwire.threads.wait-warn-ms")
+        .labelNames("pool")
+        .callback(
+            callback -> {
+              for (ThreadWaits.Pool pool : ThreadWaits.Pool.values()) {
+                callback.call(waits.total(pool), pool.label());
+              }
+            })
         .register(registry);
   }
 

@@ -23,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code agentwire.runs.silence-warn-ms} is logged at WARNING (once per silence) and counted: an
  * agent waiting on something that does not answer is the failure users see as "nothing happens". A
  * run that lasts longer than {@code agentwire.runs.max-duration-ms} is cancelled; it ends {@code
- * failed} with code {@code timeout}, its open tool call closed.
+ * failed} with code {@code timeout}, its open tool call closed. A run still waiting for a thread
+ * after {@code agentwire.threads.wait-warn-ms} is reported to {@link ThreadWaits} while it waits.
  */
 @ApplicationScoped
 public class RunWatchdog {
@@ -32,6 +33,7 @@ public class RunWatchdog {
 
   @Inject RunRegistry registry;
   @Inject PrometheusRegistry metrics;
+  @Inject ThreadWaits waits;
   @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject
@@ -87,6 +89,10 @@ public class RunWatchdog {
   }
 
   private void watch(Run run, long now) {
+    long ageMs = TimeUnit.NANOSECONDS.toMillis(run.ageNanos(now));
+    if (!run.isExecuting() && ageMs > waits.warnMs() && run.reportWait()) {
+      waits.waited(ThreadWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), ageMs);
+    }
     long silentMs = TimeUnit.NANOSECONDS.toMillis(run.silentNanos(now));
     if (silentMs > silenceWarnMs && run.reportSilence()) {
       silent.inc();

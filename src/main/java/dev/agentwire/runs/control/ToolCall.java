@@ -30,6 +30,8 @@ final class ToolCall implements Runnable {
   private final String runId;
   private final AbandonedCalls abandoned;
   private final CompletableFuture<JsonValue> result = new CompletableFuture<>();
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private volatile long startedNanos;
   private Future<?> task; // set and read by the dispatching thread only
   private Phase phase = Phase.QUEUED; // guarded by this
   private long abandonedAt; // guarded by this
@@ -46,6 +48,16 @@ final class ToolCall implements Runnable {
   /** Submits the call; throws {@link java.util.concurrent.RejectedExecutionException} as given. */
   void start(ExecutorService executor) {
     task = executor.submit(this);
+  }
+
+  /** Completes when a thread has taken the call and entered the tool. */
+  CompletableFuture<Void> started() {
+    return started;
+  }
+
+  /** When the tool started running ({@link System#nanoTime}); valid once {@link #started}. */
+  long startedNanos() {
+    return startedNanos;
   }
 
   /** The tool's result, or what it threw. */
@@ -106,11 +118,15 @@ final class ToolCall implements Runnable {
     abandoned.stuck(tool.name(), runId, reason);
   }
 
-  private synchronized boolean begin() {
-    if (phase != Phase.QUEUED) {
-      return false;
+  private boolean begin() {
+    synchronized (this) {
+      if (phase != Phase.QUEUED) {
+        return false;
+      }
+      phase = Phase.RUNNING;
+      startedNanos = System.nanoTime();
     }
-    phase = Phase.RUNNING;
+    started.complete(null);
     return true;
   }
 

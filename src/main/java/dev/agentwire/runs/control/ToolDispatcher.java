@@ -44,6 +44,7 @@ public class ToolDispatcher {
   @Inject @Any Instance<Tool> beans;
   @Inject Config config;
   @Resource ManagedExecutorService managedExecutor;
+  @Inject ThreadWaits waits;
 
   private final AbandonedCalls abandoned = new AbandonedCalls();
   private Map<String, Tool> tools;
@@ -54,6 +55,15 @@ public class ToolDispatcher {
 
   ToolDispatcher(
       Iterable<Tool> tools, ExecutorService executor, Function<Tool, Duration> timeouts) {
+    this(tools, executor, timeouts, new ThreadWaits());
+  }
+
+  ToolDispatcher(
+      Iterable<Tool> tools,
+      ExecutorService executor,
+      Function<Tool, Duration> timeouts,
+      ThreadWaits waits) {
+    this.waits = waits;
     this.tools = index(tools);
     this.executor = executor;
     this.timeouts = timeouts;
@@ -126,17 +136,32 @@ public class ToolDispatcher {
     return outcome;
   }
 
+  /**
+   * Runs the call. Its time limit counts from when a thread starts the tool, not from when it was
+   * submitted: a tool that waited for a thread keeps all of its time. The wait itself is bounded by
+   * the same limit, and one longer than {@link ThreadWaits#warnMs} is reported.
+   */
   private Ended invoke(Run run, Tool tool, JsonObject arguments) {
     long limitMs = timeouts.apply(tool).toMillis();
     ToolCall call = new ToolCall(tool, arguments, run.caller(), run.runId(), abandoned);
+    long submitted = System.nanoTime();
     try {
       call.start(executor);
     } catch (RejectedExecutionException e) {
       return Ended.error("the server has no thread free to run this tool; try again later");
     }
     try {
+      if (!awaitThread(run, tool, call, submitted, limitMs)) {
+        String error = "the server had no thread free to run this tool within " + limitMs + " ms";
+        call.abandon(error);
+        return Ended.error(error);
+      }
+      long ranMs =
+          call.started().isDone()
+              ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startedNanos())
+              : 0;
       CompletableFuture.anyOf(call.result(), run.cancellation())
-          .get(limitMs, TimeUnit.MILLISECONDS);
+          .get(Math.max(0, limitMs - ranMs), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       String error = "tool exceeded its time limit of " + limitMs + " ms";
       call.abandon(error);
@@ -158,6 +183,37 @@ public class ToolDispatcher {
     String why = run.timedOut() == null ? "run cancelled" : run.timedOut();
     call.abandon(why);
     return new Ended(ToolStatus.CANCELLED, null, why);
+  }
+
+  /**
+   * Waits until a thread has started the call, or the run is cancelled; false when no thread took
+   * it within {@code limitMs}. A wait past {@link ThreadWaits#warnMs} is reported once.
+   */
+  private boolean awaitThread(Run run, Tool tool, ToolCall call, long submitted, long limitMs)
+      throws InterruptedException, ExecutionException {
+    CompletableFuture<Object> startedOrCancelled =
+        CompletableFuture.anyOf(call.started(), run.cancellation());
+    long warnMs = waits.warnMs();
+    if (warnMs < limitMs) {
+      try {
+        startedOrCancelled.get(warnMs, TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        // Still queued: report it, then go on waiting for the rest of the limit.
+      }
+      waits.waited(
+          ThreadWaits.Pool.TOOLS,
+          "tool '" + tool.name() + "'",
+          run.runId(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitted));
+    }
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitted);
+    try {
+      startedOrCancelled.get(Math.max(0, limitMs - waitedMs), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return call.started().isDone();
+    }
   }
 
   private static String describe(Throwable failure) {

@@ -2,6 +2,7 @@ package dev.agentwire.runs.entity;
 
 import dev.agentwire.agents.Caller;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,6 +30,8 @@ public final class Run {
   private volatile long activeNanos = startedNanos;
   private volatile boolean silenceReported;
   private volatile String timedOut;
+  private volatile long executingNanos; // 0 until a thread executes the run
+  private final AtomicBoolean waitReported = new AtomicBoolean();
 
   public Run(String runId, String threadId, String owner, String agent, String input) {
     this(runId, threadId, Caller.named(owner), agent, input);
@@ -109,6 +112,27 @@ public final class Run {
     }
     silenceReported = true;
     return true;
+  }
+
+  /**
+   * Marks that a thread has started executing the run.
+   *
+   * @return how long the run waited for that thread since it was accepted, in nanoseconds
+   */
+  public long executing() {
+    long now = System.nanoTime();
+    executingNanos = now;
+    return now - startedNanos;
+  }
+
+  /** Whether a thread has started executing the run. */
+  public boolean isExecuting() {
+    return executingNanos != 0;
+  }
+
+  /** Claims the report of the run's wait for a thread; false when it was already reported. */
+  public boolean reportWait() {
+    return waitReported.compareAndSet(false, true);
   }
 
   /** Requests cancellation; false when the run has already finished or was already cancelled. */

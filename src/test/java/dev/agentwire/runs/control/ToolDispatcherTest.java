@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -95,6 +96,7 @@ class ToolDispatcherTest {
   private final String runId = "r-" + UUID.randomUUID();
 
   private final Logger abandonedLog = Logger.getLogger(AbandonedCalls.class.getName());
+  private final Logger waitsLog = Logger.getLogger(ThreadWaits.class.getName());
   private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
   private final Handler capture =
       new Handler() {
@@ -126,6 +128,9 @@ class ToolDispatcherTest {
     released = true;
     executor.shutdownNow();
     abandonedLog.removeHandler(capture);
+    for (Handler handler : waitsLog.getHandlers()) {
+      waitsLog.removeHandler(handler);
+    }
   }
 
   private ToolDispatcher dispatcher(Duration timeout) {
@@ -425,12 +430,13 @@ class ToolDispatcherTest {
       ToolOutcome queued =
           dispatcher.call(run, notifier, "c-2", "counter", JsonValue.EMPTY_JSON_OBJECT);
 
-      assertEquals(ToolStatus.TIMEOUT, queued.status());
+      assertEquals(ToolStatus.ERROR, queued.status());
+      assertEquals("the server had no thread free to run this tool within 300 ms", queued.error());
       assertEquals(
           "tool 'counter' of run "
               + runId
-              + " abandoned before it started: tool exceeded its time limit of"
-              + " 300 ms",
+              + " abandoned before it started: the server had no thread free to run this tool"
+              + " within 300 ms",
           nextLogged().getMessage());
       assertEquals(1, dispatcher.overrunningCalls(), "only the spinner overruns");
       assertTrue(nextLogged().getMessage().contains("'spinner' of run " + runId + " still runs"));
@@ -442,5 +448,102 @@ class ToolDispatcherTest {
     } finally {
       oneThread.shutdownNow();
     }
+  }
+
+  /** The time limit counts from when the tool starts: waiting for a thread does not eat into it. */
+  @Test
+  void aToolThatWaitedForAThreadKeepsItsWholeTimeLimit() throws Exception {
+    ExecutorService oneThread = Executors.newSingleThreadExecutor();
+    ThreadWaits waits = new ThreadWaits(100);
+    BlockingQueue<LogRecord> warnings = captureWaits();
+    try {
+      CountDownLatch busy = new CountDownLatch(1);
+      oneThread.submit(
+          () -> {
+            busy.countDown();
+            Thread.sleep(400);
+            return null;
+          });
+      assertTrue(busy.await(5, TimeUnit.SECONDS));
+      ToolDispatcher dispatcher =
+          new ToolDispatcher(
+              List.of(new SleepTool()), oneThread, tool -> Duration.ofMillis(700), waits);
+
+      // Queued ~400 ms behind the busy thread, then 500 ms in the tool: 900 ms > 700 ms in all.
+      ToolOutcome outcome =
+          dispatcher.call(
+              run, notifier, "c-1", "sleep", Json.createObjectBuilder().add("ms", 500).build());
+
+      assertEquals(ToolStatus.OK, outcome.status(), outcome.error());
+      assertTrue(outcome.durationMs() >= 850, "it did wait: " + outcome.durationMs() + " ms");
+      assertEquals(1, waits.total(ThreadWaits.Pool.TOOLS));
+      assertEquals(0, waits.total(ThreadWaits.Pool.RUNS));
+      LogRecord warning = warnings.poll(5, TimeUnit.SECONDS);
+      assertNotNull(warning, "the wait for a thread was not logged");
+      assertEquals(Level.WARNING, warning.getLevel());
+      assertTrue(
+          warning
+              .getMessage()
+              .matches(
+                  "tool 'sleep' of run "
+                      + runId
+                      + " has waited \\d+ ms for a thread of the default ManagedExecutorService"
+                      + " \\(more than agentwire.threads.wait-warn-ms=100\\).*"),
+          warning.getMessage());
+    } finally {
+      oneThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCancelWhileTheToolWaitsForAThreadEndsTheCallAtOnce() throws Exception {
+    ExecutorService oneThread = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      oneThread.submit(
+          () -> {
+            busy.countDown();
+            return hold.await(1, TimeUnit.MINUTES);
+          });
+      assertTrue(busy.await(5, TimeUnit.SECONDS));
+      ToolDispatcher dispatcher =
+          new ToolDispatcher(
+              List.of(new EchoTool()), oneThread, tool -> Duration.ofSeconds(30), waits(60_000));
+      CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(run::requestCancel);
+
+      ToolOutcome outcome =
+          dispatcher.call(run, notifier, "c-1", "echo", JsonValue.EMPTY_JSON_OBJECT);
+
+      assertEquals(ToolStatus.CANCELLED, outcome.status());
+      assertTrue(outcome.durationMs() < 10_000, "it waited for its limit: " + outcome.durationMs());
+      hold.countDown();
+    } finally {
+      oneThread.shutdownNow();
+    }
+  }
+
+  private static ThreadWaits waits(long warnMs) {
+    return new ThreadWaits(warnMs);
+  }
+
+  private BlockingQueue<LogRecord> captureWaits() {
+    BlockingQueue<LogRecord> records = new LinkedBlockingQueue<>();
+    waitsLog.addHandler(
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getMessage().contains(" of run " + runId + " ")) {
+              records.add(record);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        });
+    return records;
   }
 }
