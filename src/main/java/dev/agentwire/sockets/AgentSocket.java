@@ -1,6 +1,7 @@
 package dev.agentwire.sockets;
 
 import dev.agentwire.events.UserHash;
+import dev.agentwire.events.Utf8;
 import dev.agentwire.security.Authenticator;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -67,6 +68,11 @@ public class AgentSocket {
   }
 
   private void attach(Session session) throws IOException {
+    // The 64 KiB limit, in the standard API as well as in @OnMessage: not every server applies
+    // maxMessageSize (WildFly's Undertow delivers larger messages), while every one applies the
+    // session's buffer sizes, closing with 1009 before the message is buffered whole.
+    session.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
+    session.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
     Principal user = session.getUserPrincipal();
     if (user == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
@@ -88,17 +94,39 @@ public class AgentSocket {
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
-  public void text(String frame) {
-    if (connection != null && !connection.closing()) {
-      requests.handle(connection, frame);
+  public void text(String frame, Session session) throws IOException {
+    if (connection == null || connection.closing()) {
+      return;
     }
+    // Every char is at least one byte and at most three: the exact count only near the limit.
+    if (frame.length() > MAX_FRAME_BYTES
+        || (frame.length() * 3L > MAX_FRAME_BYTES && Utf8.length(frame) > MAX_FRAME_BYTES)) {
+      tooBig(session);
+      return;
+    }
+    requests.handle(connection, frame);
   }
 
   @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
-  public void binary(ByteBuffer frame) {
-    if (connection != null && !connection.closing()) {
-      requests.unsupportedFrame(connection);
+  public void binary(ByteBuffer frame, Session session) throws IOException {
+    if (connection == null || connection.closing()) {
+      return;
     }
+    if (frame.remaining() > MAX_FRAME_BYTES) {
+      tooBig(session);
+      return;
+    }
+    requests.unsupportedFrame(connection);
+  }
+
+  /**
+   * The WAR's own check of the frame limit, for a server that delivered a larger message anyway:
+   * the same close as the container's.
+   */
+  private static void tooBig(Session session) throws IOException {
+    session.close(
+        new CloseReason(
+            CloseReason.CloseCodes.TOO_BIG, "message larger than " + MAX_FRAME_BYTES + " bytes"));
   }
 
   @OnMessage

@@ -3,8 +3,8 @@ package dev.agentwire.runs.boundary;
 import dev.agentwire.agents.Agent;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.control.AgentLoop;
+import dev.agentwire.runs.control.PoolWaits;
 import dev.agentwire.runs.control.RunRegistry;
-import dev.agentwire.runs.control.ThreadWaits;
 import dev.agentwire.runs.control.ToolDispatcher;
 import dev.agentwire.runs.entity.Run;
 import jakarta.ejb.AsyncResult;
@@ -30,7 +30,7 @@ public class RunExecutor {
   @Inject Instance<RunNotifier> notifiers;
   @Inject ToolDispatcher dispatcher;
   @Inject RunRegistry registry;
-  @Inject ThreadWaits waits;
+  @Inject PoolWaits waits;
 
   /** Completes on one of the threads runs execute on: the readiness check's probe. */
   @Asynchronous
@@ -42,7 +42,7 @@ public class RunExecutor {
   public void execute(Run run, Agent agent) {
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(run.executing());
     if (waitedMs > waits.warnMs() && run.reportWait()) {
-      waits.waited(ThreadWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), waitedMs);
+      waits.waited(PoolWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), waitedMs);
     }
     RunNotifier notifier = notifiers.get().bind(run.owner(), run.threadId(), run.runId());
     try {

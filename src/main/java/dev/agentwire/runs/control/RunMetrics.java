@@ -39,7 +39,7 @@ public class RunMetrics {
 
   @Inject PrometheusRegistry registry;
   @Inject ToolDispatcher dispatcher;
-  @Inject ThreadWaits waits;
+  @Inject PoolWaits waits;
 
   private Counter emitted;
   private Counter started;
@@ -114,14 +114,14 @@ public class RunMetrics {
         .callback(callback -> callback.call(dispatcher.overrunsTotal()))
         .register(registry);
     CounterWithCallback.builder()
-        .name("agentwire_thread_waits_total")
+        .name("agentwire_pool_waits_total")
         .help(
             "Runs (pool=runs) and tool calls (pool=tools) that waited for a container thread"
-                + " longer than agentwire.threads.wait-warn-ms")
+                + " longer than agentwire.pools.wait-warn-ms")
         .labelNames("pool")
         .callback(
             callback -> {
-              for (ThreadWaits.Pool pool : ThreadWaits.Pool.values()) {
+              for (PoolWaits.Pool pool : PoolWaits.Pool.values()) {
                 callback.call(waits.total(pool), pool.label());
               }
             })

@@ -24,7 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * agent waiting on something that does not answer is the failure users see as "nothing happens". A
  * run that lasts longer than {@code agentwire.runs.max-duration-ms} is cancelled; it ends {@code
  * failed} with code {@code timeout}, its open tool call closed. A run still waiting for a thread
- * after {@code agentwire.threads.wait-warn-ms} is reported to {@link ThreadWaits} while it waits.
+ * after {@code agentwire.pools.wait-warn-ms} is reported to {@link PoolWaits} while it waits.
  */
 @ApplicationScoped
 public class RunWatchdog {
@@ -33,7 +33,7 @@ public class RunWatchdog {
 
   @Inject RunRegistry registry;
   @Inject PrometheusRegistry metrics;
-  @Inject ThreadWaits waits;
+  @Inject PoolWaits waits;
   @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject
@@ -91,7 +91,7 @@ public class RunWatchdog {
   private void watch(Run run, long now) {
     long ageMs = TimeUnit.NANOSECONDS.toMillis(run.ageNanos(now));
     if (!run.isExecuting() && ageMs > waits.warnMs() && run.reportWait()) {
-      waits.waited(ThreadWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), ageMs);
+      waits.waited(PoolWaits.Pool.RUNS, "agent '" + run.agent() + "'", run.runId(), ageMs);
     }
     long silentMs = TimeUnit.NANOSECONDS.toMillis(run.silentNanos(now));
     if (silentMs > silenceWarnMs && run.reportSilence()) {

@@ -44,7 +44,7 @@ public class ToolDispatcher {
   @Inject @Any Instance<Tool> beans;
   @Inject Config config;
   @Resource ManagedExecutorService managedExecutor;
-  @Inject ThreadWaits waits;
+  @Inject PoolWaits waits;
 
   private final AbandonedCalls abandoned = new AbandonedCalls();
   private Map<String, Tool> tools;
@@ -55,14 +55,14 @@ public class ToolDispatcher {
 
   ToolDispatcher(
       Iterable<Tool> tools, ExecutorService executor, Function<Tool, Duration> timeouts) {
-    this(tools, executor, timeouts, new ThreadWaits());
+    this(tools, executor, timeouts, new PoolWaits());
   }
 
   ToolDispatcher(
       Iterable<Tool> tools,
       ExecutorService executor,
       Function<Tool, Duration> timeouts,
-      ThreadWaits waits) {
+      PoolWaits waits) {
     this.waits = waits;
     this.tools = index(tools);
     this.executor = executor;
@@ -139,7 +139,7 @@ public class ToolDispatcher {
   /**
    * Runs the call. Its time limit counts from when a thread starts the tool, not from when it was
    * submitted: a tool that waited for a thread keeps all of its time. The wait itself is bounded by
-   * the same limit, and one longer than {@link ThreadWaits#warnMs} is reported.
+   * the same limit, and one longer than {@link PoolWaits#warnMs} is reported.
    */
   private Ended invoke(Run run, Tool tool, JsonObject arguments) {
     long limitMs = timeouts.apply(tool).toMillis();
@@ -187,7 +187,7 @@ public class ToolDispatcher {
 
   /**
    * Waits until a thread has started the call, or the run is cancelled; false when no thread took
-   * it within {@code limitMs}. A wait past {@link ThreadWaits#warnMs} is reported once.
+   * it within {@code limitMs}. A wait past {@link PoolWaits#warnMs} is reported once.
    */
   private boolean awaitThread(Run run, Tool tool, ToolCall call, long submitted, long limitMs)
       throws InterruptedException, ExecutionException {
@@ -202,7 +202,7 @@ public class ToolDispatcher {
         // Still queued: report it, then go on waiting for the rest of the limit.
       }
       waits.waited(
-          ThreadWaits.Pool.TOOLS,
+          PoolWaits.Pool.TOOLS,
           "tool '" + tool.name() + "'",
           run.runId(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitted));

@@ -96,7 +96,7 @@ class ToolDispatcherTest {
   private final String runId = "r-" + UUID.randomUUID();
 
   private final Logger abandonedLog = Logger.getLogger(AbandonedCalls.class.getName());
-  private final Logger waitsLog = Logger.getLogger(ThreadWaits.class.getName());
+  private final Logger waitsLog = Logger.getLogger(PoolWaits.class.getName());
   private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
   private final Handler capture =
       new Handler() {
@@ -454,7 +454,7 @@ class ToolDispatcherTest {
   @Test
   void aToolThatWaitedForAThreadKeepsItsWholeTimeLimit() throws Exception {
     ExecutorService oneThread = Executors.newSingleThreadExecutor();
-    ThreadWaits waits = new ThreadWaits(100);
+    PoolWaits waits = new PoolWaits(100);
     BlockingQueue<LogRecord> warnings = captureWaits();
     try {
       CountDownLatch busy = new CountDownLatch(1);
@@ -476,8 +476,8 @@ class ToolDispatcherTest {
 
       assertEquals(ToolStatus.OK, outcome.status(), outcome.error());
       assertTrue(outcome.durationMs() >= 850, "it did wait: " + outcome.durationMs() + " ms");
-      assertEquals(1, waits.total(ThreadWaits.Pool.TOOLS));
-      assertEquals(0, waits.total(ThreadWaits.Pool.RUNS));
+      assertEquals(1, waits.total(PoolWaits.Pool.TOOLS));
+      assertEquals(0, waits.total(PoolWaits.Pool.RUNS));
       LogRecord warning = warnings.poll(5, TimeUnit.SECONDS);
       assertNotNull(warning, "the wait for a thread was not logged");
       assertEquals(Level.WARNING, warning.getLevel());
@@ -488,7 +488,7 @@ class ToolDispatcherTest {
                   "tool 'sleep' of run "
                       + runId
                       + " has waited \\d+ ms for a thread of the default ManagedExecutorService"
-                      + " \\(more than agentwire.threads.wait-warn-ms=100\\).*"),
+                      + " \\(more than agentwire.pools.wait-warn-ms=100\\).*"),
           warning.getMessage());
     } finally {
       oneThread.shutdownNow();
@@ -523,8 +523,8 @@ class ToolDispatcherTest {
     }
   }
 
-  private static ThreadWaits waits(long warnMs) {
-    return new ThreadWaits(warnMs);
+  private static PoolWaits waits(long warnMs) {
+    return new PoolWaits(warnMs);
   }
 
   private BlockingQueue<LogRecord> captureWaits() {

@@ -8,15 +8,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs and tool calls that waited for a container thread longer than {@code
- * agentwire.threads.wait-warn-ms}: each is logged at WARNING and counted by pool. A starved pool
+ * agentwire.pools.wait-warn-ms}: each is logged at WARNING and counted by pool. A starved pool
  * shows up to users as runs that start late and tools that take long, so it must not stay silent;
  * the fix is the pool's size (see server-config/README.md).
  */
 @ApplicationScoped
-public class ThreadWaits {
+public class PoolWaits {
 
   static final long DEFAULT_WARN_MS = 2_000;
-  private static final Logger LOG = Logger.getLogger(ThreadWaits.class.getName());
+  private static final Logger LOG = Logger.getLogger(PoolWaits.class.getName());
 
   /** The container pools AgentWire's work waits for. */
   public enum Pool {
@@ -43,20 +43,20 @@ public class ThreadWaits {
   private final LongAdder tools = new LongAdder();
   private long warnMs;
 
-  public ThreadWaits() {
+  public PoolWaits() {
     this(DEFAULT_WARN_MS);
   }
 
-  ThreadWaits(long warnMs) {
+  PoolWaits(long warnMs) {
     this.warnMs = warnMs;
   }
 
   @Inject
   void configure(
-      @ConfigProperty(name = "agentwire.threads.wait-warn-ms", defaultValue = "2000") long warnMs) {
+      @ConfigProperty(name = "agentwire.pools.wait-warn-ms", defaultValue = "2000") long warnMs) {
     if (warnMs <= 0) {
       throw new IllegalArgumentException(
-          "agentwire.threads.wait-warn-ms must be positive, not " + warnMs);
+          "agentwire.pools.wait-warn-ms must be positive, not " + warnMs);
     }
     this.warnMs = warnMs;
   }
@@ -78,7 +78,7 @@ public class ThreadWaits {
                 + waitedMs
                 + " ms for a thread of "
                 + pool.description
-                + " (more than agentwire.threads.wait-warn-ms="
+                + " (more than agentwire.pools.wait-warn-ms="
                 + warnMs
                 + "): the pool is too small for the load; see server-config/README.md");
   }
