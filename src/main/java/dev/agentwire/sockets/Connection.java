@@ -153,12 +153,35 @@ final class Connection implements Subscriber {
     Thread thread = Thread.currentThread();
     ClassLoader application = thread.getContextClassLoader();
     thread.setContextClassLoader(SEND_CONTEXT);
+    Throwable refused = null;
     try {
-      session.getAsyncRemote().sendText(frame, result -> done.accept(result.getException()));
+      session
+          .getAsyncRemote()
+          .sendText(frame, result -> inContext(application, done, result.getException()));
     } catch (Throwable e) {
-      done.accept(e);
+      refused = e;
     } finally {
       thread.setContextClassLoader(application);
+    }
+    if (refused != null) {
+      done.accept(refused);
+    }
+  }
+
+  /**
+   * Reports a send's end with the application's class loader as context class loader, on whatever
+   * thread the container completes it (its own, or this one, inside the send): what the report
+   * calls may be CDI proxies, and GlassFish's Weld finds the application by that class loader.
+   */
+  private static void inContext(
+      ClassLoader application, Consumer<Throwable> done, Throwable failure) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(application);
+    try {
+      done.accept(failure);
+    } finally {
+      thread.setContextClassLoader(before);
     }
   }
 
