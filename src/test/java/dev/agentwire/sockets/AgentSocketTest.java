@@ -33,6 +33,7 @@ class AgentSocketTest {
   private final Logger log = Logger.getLogger(AgentSocket.class.getName());
   private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
   private final CompletableFuture<CloseReason> closedWith = new CompletableFuture<>();
+  private final Map<String, Integer> buffers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Handler capture =
       new Handler() {
         @Override
@@ -98,6 +99,10 @@ class AgentSocketTest {
         record.getMessage().startsWith("could not set up a connection of user "),
         record.getMessage());
     assertTrue(!record.getMessage().contains("ada"), "the raw user id was logged");
+    // The frame limit was set on the session first, where every server applies it.
+    assertEquals(
+        Map.of("setMaxTextMessageBufferSize", 65_536, "setMaxBinaryMessageBufferSize", 65_536),
+        buffers);
   }
 
   /** A session of user ada that records how it was closed. */
@@ -112,6 +117,10 @@ class AgentSocketTest {
                   case "getUserPrincipal" -> ada;
                   case "getRequestParameterMap" -> Map.<String, List<String>>of();
                   case "getId" -> "s-1";
+                  case "setMaxTextMessageBufferSize", "setMaxBinaryMessageBufferSize" -> {
+                    buffers.put(method.getName(), (Integer) args[0]);
+                    yield null;
+                  }
                   case "isOpen" -> !closedWith.isDone();
                   case "close" -> {
                     closedWith.complete((CloseReason) args[0]);

@@ -50,6 +50,12 @@ public class RunWatchdog {
 
   @PostConstruct
   void start() {
+    register();
+    watching = scheduler.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Registers the watchdog's counters; {@link #check} needs them. */
+  void register() {
     silent =
         Counter.builder()
             .name("agentwire_runs_silent_total")
@@ -62,7 +68,6 @@ public class RunWatchdog {
             .help("Runs cancelled for lasting longer than agentwire.runs.max-duration-ms")
             .withoutExemplars()
             .register(metrics);
-    watching = scheduler.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Starts watching when the application starts, not when a run first needs it. */
