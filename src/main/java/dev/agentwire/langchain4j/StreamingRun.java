@@ -111,6 +111,7 @@ public final class StreamingRun {
         .start();
     ThinkingSteps thinking = new ThinkingSteps(context::think);
     StringBuilder answer = new StringBuilder();
+    String carried = "";
     try {
       while (true) {
         Step step = steps.poll(POLL_MS, TimeUnit.MILLISECONDS);
@@ -121,9 +122,18 @@ public final class StreamingRun {
           thinking.add(thought.text());
         } else if (step instanceof Delta delta) {
           thinking.flush();
-          String text = delta.text() + moreDeltas();
-          answer.append(text);
-          context.output(text);
+          String text = carried + delta.text() + moreDeltas();
+          // A model may split a character's surrogate pair across pieces: keep a trailing high
+          // surrogate for the next piece, so that every delta is valid text on its own.
+          carried = "";
+          if (!text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+            carried = text.substring(text.length() - 1);
+            text = text.substring(0, text.length() - 1);
+          }
+          if (!text.isEmpty()) {
+            answer.append(text);
+            context.output(text);
+          }
         } else if (step instanceof Call call) {
           thinking.flush();
           try {
@@ -134,6 +144,10 @@ public final class StreamingRun {
           }
         } else if (step instanceof Done done) {
           thinking.flush();
+          if (!carried.isEmpty()) {
+            answer.append(carried);
+            context.output(carried);
+          }
           reportUsage(done.response());
           String text =
               done.response().aiMessage() == null ? null : done.response().aiMessage().text();

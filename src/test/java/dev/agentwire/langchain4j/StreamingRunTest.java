@@ -14,6 +14,7 @@ import dev.agentwire.agents.RunCancelledException;
 import dev.agentwire.agents.TokenUsage;
 import dev.agentwire.agents.ToolOutcome;
 import dev.agentwire.agents.ToolStatus;
+import dev.agentwire.events.Utf8;
 import dev.agentwire.testing.Await;
 import dev.agentwire.testing.OpenAiStub;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -96,6 +97,25 @@ class StreamingRunTest {
             .getJsonObject("expression")
             .getString("type"),
         calculator.toString());
+  }
+
+  /**
+   * The stub cuts every three chars, so these emoji arrive as lone surrogates: none goes out so.
+   */
+  @Test
+  void aCharacterSplitAcrossPiecesIsNeverSplitAcrossDeltas() throws Exception {
+    String text = "ok \uD83D\uDE00\uD83D\uDE00\uD83D\uDE00 and \uD83C\uDF89!";
+    Recorder context = new Recorder("stream: " + text);
+
+    String output = run(context);
+
+    assertEquals(text, output);
+    assertEquals(text, String.join("", context.deltas));
+    for (String delta : context.deltas) {
+      assertTrue(
+          Utf8.isWellFormed(delta),
+          "a delta with half a character: " + delta.chars().boxed().toList());
+    }
   }
 
   @Test

@@ -284,8 +284,22 @@ public final class OpenAiStub implements AutoCloseable {
     return Json.createObjectBuilder();
   }
 
+  /**
+   * One {@code data:} line. Everything beyond ASCII is written as a JSON escape, as OpenAI's
+   * servers do: a piece that ends inside a surrogate pair arrives as a lone {@code \\uD83D}.
+   */
   private static void event(OutputStream out, JsonObject data) throws IOException {
-    send(out, "data: " + data + "\n\n");
+    String json = data.toString();
+    StringBuilder ascii = new StringBuilder(json.length());
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c < 0x80) {
+        ascii.append(c);
+      } else {
+        ascii.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    send(out, "data: " + ascii + "\n\n");
   }
 
   /** One HTTP chunk. */
