@@ -22,8 +22,10 @@ import dev.langchain4j.service.AiServices;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,51 @@ class StreamingRunTest {
       assertTrue(
           Utf8.isWellFormed(delta),
           "a delta with half a character: " + delta.chars().boxed().toList());
+    }
+  }
+
+  /**
+   * Model text is hostile too: random strings of emoji, lone surrogates, controls, quotes and
+   * escapes, cut anywhere by the stub. The deltas always make the output, and once the event log
+   * repairs what is not valid UTF-8, they still do.
+   */
+  @Test
+  void anyModelTextStreamsIntoDeltasThatMakeTheOutput() throws Exception {
+    Random random = new Random(7);
+    String[] atoms = {
+      "a",
+      "Z",
+      " ",
+      "\\",
+      "\"",
+      "\n",
+      "\t",
+      "\u0000",
+      "\u001f",
+      "é",
+      "日本",
+      "\uD83D\uDE00",
+      "\uD83D",
+      "\uDE00",
+      "\uFFFF",
+      "\u2028",
+      "</script>",
+      "{\"type\":\"x\"}"
+    };
+    for (int round = 0; round < 40; round++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < 1 + random.nextInt(60); i++) {
+        text.append(atoms[random.nextInt(atoms.length)]);
+      }
+      Recorder context = new Recorder(OpenAiStub.unitsPrompt(text.toString()));
+
+      String output = run(context);
+
+      String where = "seed 7, round " + round + ": " + text.chars().boxed().toList();
+      assertEquals(text.toString(), output, where);
+      assertEquals(output, String.join("", context.deltas), where);
+      String repaired = context.deltas.stream().map(Utf8::wellFormed).collect(Collectors.joining());
+      assertEquals(Utf8.wellFormed(output), repaired, where);
     }
   }
 

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code stream: TEXT}: TEXT in pieces of three characters, then a usage chunk;
+ *   <li>{@code units: HEX HEX …}: the text of these UTF-16 code units, streamed the same way (to
+ *       send what a request could not carry, such as a lone surrogate);
  *   <li>{@code think: THOUGHT | TEXT}: THOUGHT as {@code reasoning_content} pieces, then TEXT;
  *   <li>{@code tool: NAME JSON}: a call of tool NAME with arguments JSON, split over several
  *       chunks; once the request carries the tool's result, the answer {@code "The tool said:
@@ -157,6 +159,8 @@ public final class OpenAiStub implements AutoCloseable {
     try {
       if (prompt.startsWith("stream: ")) {
         text(out, prompt.substring("stream: ".length()), 0);
+      } else if (prompt.startsWith("units: ")) {
+        text(out, units(prompt.substring("units: ".length())), 0);
       } else if (prompt.startsWith("think: ")) {
         String[] parts = prompt.substring("think: ".length()).split(" \\| ", 2);
         for (String piece : pieces(parts[0])) {
@@ -309,6 +313,22 @@ public final class OpenAiStub implements AutoCloseable {
     out.write(bytes);
     out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  /** The text of space-separated hexadecimal UTF-16 code units. */
+  public static String units(String hex) {
+    StringBuilder text = new StringBuilder();
+    for (String unit : hex.trim().split(" +")) {
+      text.append((char) Integer.parseInt(unit, 16));
+    }
+    return text.toString();
+  }
+
+  /** The inverse of {@link #units}: a prompt that streams exactly {@code text} back. */
+  public static String unitsPrompt(String text) {
+    StringBuilder hex = new StringBuilder("units:");
+    text.chars().forEach(c -> hex.append(' ').append(Integer.toHexString(c)));
+    return hex.toString();
   }
 
   private static List<String> pieces(String text) {
