@@ -166,6 +166,16 @@ class AgentWireChat extends HTMLElement {
       case "agent_thinking":
         block.steps.append(element("li", "thinking", data.text));
         break;
+      case "agent_output_delta": {
+        // The answer as it is written: one growing paragraph, replaced by the output at the end.
+        if (!block.draft) {
+          block.draft = element("p", "answer draft", "");
+          block.draft.setAttribute("aria-live", "polite");
+          block.append(block.draft);
+        }
+        block.draft.textContent += data.delta ?? "";
+        break;
+      }
       case "tool_executing": {
         const line = element("li", "tool", `${data.tool} ${JSON.stringify(data.arguments)} … running`);
         line.dataset.status = "running";
@@ -185,6 +195,7 @@ class AgentWireChat extends HTMLElement {
         if (block.cancel.contains(this.shadowRoot.activeElement)) this.input.focus();
         block.cancel.remove();
         block.tools.clear();
+        if (block.draft) { block.draft.remove(); block.draft = null; }
         if (data.status === "succeeded") block.append(element("p", "answer", data.output ?? ""));
         else if (data.status === "failed") block.append(element("p", "failure", `Failed: ${data.error?.code ?? "unknown"} – ${data.error?.message ?? ""}`));
         else block.append(element("p", "notice", "Cancelled."));

@@ -16,6 +16,8 @@ export interface Envelope<T extends string, D> {
 
 export type AgentStarted = Envelope<"agent_started", { agent: string; input: string }>;
 export type AgentThinking = Envelope<"agent_thinking", { text: string }>;
+/** A piece of the answer as the agent writes it (v1.1); the deltas of a run, in order, are its output. */
+export type AgentOutputDelta = Envelope<"agent_output_delta", { delta: string }>;
 export type ToolExecuting = Envelope<"tool_executing", { call_id: string; tool: string; arguments: Record<string, unknown> }>;
 export type ToolCompleted = Envelope<"tool_completed", {
   call_id: string;
@@ -30,8 +32,10 @@ export type AgentCompleted = Envelope<"agent_completed", {
   output?: string;
   error?: { code: string; message: string };
   duration_ms: number;
+  /** Model tokens the run used, when its agent reported them (the LangChain4j adapter does). */
+  usage?: { input_tokens: number; output_tokens: number; total_tokens: number };
 }>;
-export type AgentEvent = AgentStarted | AgentThinking | ToolExecuting | ToolCompleted | AgentCompleted;
+export type AgentEvent = AgentStarted | AgentThinking | AgentOutputDelta | ToolExecuting | ToolCompleted | AgentCompleted;
 
 export interface Resumed { type: "resumed"; replayed: number }
 export interface ResumeFailed { type: "resume_failed"; reason: "invalid_id" | "server_restarted" | "unknown_id" | "expired" | string }
@@ -85,6 +89,7 @@ export interface AgentWireClientOptions {
 export interface EventMap {
   agent_started: AgentStarted;
   agent_thinking: AgentThinking;
+  agent_output_delta: AgentOutputDelta;
   tool_executing: ToolExecuting;
   tool_completed: ToolCompleted;
   agent_completed: AgentCompleted;

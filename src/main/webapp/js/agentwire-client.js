@@ -4,7 +4,7 @@
 
 const MAX_INPUT_BYTES = 32 * 1024;
 const MAX_FRAME_BYTES = 64 * 1024;
-const EVENT_TYPES = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"];
+const EVENT_TYPES = ["agent_started", "agent_thinking", "agent_output_delta", "tool_executing", "tool_completed", "agent_completed"];
 
 /** An error the server sent (or the client raised) for one request. */
 export class AgentWireError extends Error {

@@ -138,6 +138,19 @@ test("events reach their type's handlers and '*', in order, and advance lastEven
   equal(c.lastEventId, "b-4", "last processed id");
 });
 
+test("answer deltas (v1.1) are events: handlers, '*' and lastEventId", async () => {
+  const { c, socket } = client();
+  c.connect(); await settle(); socket().serverOpen();
+  const all = [], pieces = [];
+  c.on("*", (e) => all.push(e.type));
+  c.on("agent_output_delta", (e) => pieces.push(e.data.delta));
+  const delta = (n, text) => ({ ...event(n, "agent_output_delta"), data: { delta: text } });
+  socket().serverSends(event(1, "agent_started"), delta(2, "Hel"), delta(3, "lo"));
+  equal(pieces.join(""), "Hello", "the pieces, in order");
+  equal(all, ["agent_started", "agent_output_delta", "agent_output_delta"], "every event");
+  equal(c.lastEventId, "b-3", "a delta is resumable like any event");
+});
+
 test("a dropped connection reconnects with backoff and resumes from the last event", async () => {
   const { c, clock, tokens, socket } = client({ reconnect: { minDelayMs: 100, factor: 2, jitter: 0 } });
   const states = [];

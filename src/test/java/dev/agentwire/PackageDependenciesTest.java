@@ -33,6 +33,7 @@ class PackageDependenciesTest {
           "runs", Set.of("agents", "events"),
           "sockets", Set.of("events", "runs", "security"),
           "cluster", Set.of("events", "runs"),
+          "langchain4j", Set.of("agents"),
           "operations", Set.of("cluster", "events", "runs", "sockets", "security"));
 
   @Test

@@ -16,4 +16,12 @@ public interface Agent {
    * fail with a code of your own; any other exception fails the run with code {@code agent_error}.
    */
   String run(AgentContext context) throws Exception;
+
+  /**
+   * Whether clients may start this agent; an agent that needs configuration it lacks (the {@code
+   * llm} agent without {@code agentwire.llm.base-url}) says no, and is unknown to clients.
+   */
+  default boolean enabled() {
+    return true;
+  }
 }

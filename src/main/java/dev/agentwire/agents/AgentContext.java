@@ -15,6 +15,19 @@ public interface AgentContext {
   void think(String text);
 
   /**
+   * Reports a piece of the answer as the agent writes it ({@code agent_output_delta}). An agent
+   * that streams its answer returns, from {@link Agent#run}, the concatenation of its deltas: that
+   * is the run's {@code output}. Empty pieces are not reported.
+   */
+  void output(String delta);
+
+  /**
+   * Records what the run cost in model tokens; {@code agent_completed} then carries it as {@code
+   * usage}. The last report wins; a run that never reports has none.
+   */
+  default void usage(TokenUsage usage) {}
+
+  /**
    * Calls a tool through the dispatcher, which reports {@code tool_executing} and {@code
    * tool_completed}, enforces the tool's time limit and turns its exceptions into an error outcome.
    *

@@ -16,6 +16,18 @@ public class CalculatorTool implements Tool {
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   @Override
+  public String description() {
+    return "Evaluates an arithmetic expression exactly: + - * / % ^ and parentheses, on integers and"
+        + " decimals. Use it for any calculation instead of computing in your head.";
+  }
+
+  @Override
+  public JsonObject parameters() {
+    return Schemas.object(
+        "expression", Schemas.string("the expression, for example (17 * 23) + 4"), true);
+  }
+
+  @Override
   public String name() {
     return "calculator";
   }

@@ -32,6 +32,17 @@ public class ClockTool implements Tool {
   }
 
   @Override
+  public String description() {
+    return "The current date and time in a time zone.";
+  }
+
+  @Override
+  public JsonObject parameters() {
+    return Schemas.object(
+        "zone", Schemas.string("an IANA time zone such as Europe/Paris; UTC when left out"), false);
+  }
+
+  @Override
   public String name() {
     return "clock";
   }

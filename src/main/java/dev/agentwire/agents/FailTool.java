@@ -9,6 +9,16 @@ import jakarta.json.JsonValue;
 public class FailTool implements Tool {
 
   @Override
+  public String description() {
+    return "Always fails with the given message (for demonstrations and tests).";
+  }
+
+  @Override
+  public JsonObject parameters() {
+    return Schemas.object("message", Schemas.string("the error message"), false);
+  }
+
+  @Override
   public String name() {
     return "fail";
   }

@@ -23,6 +23,16 @@ public class SleepTool implements Tool {
   static final long MAX_MS = 60_000;
 
   @Override
+  public String description() {
+    return "Waits the given number of milliseconds, then returns (for demonstrations and tests).";
+  }
+
+  @Override
+  public JsonObject parameters() {
+    return Schemas.object("ms", Schemas.integer("how long to wait, in milliseconds"), true);
+  }
+
+  @Override
   public String name() {
     return "sleep";
   }

@@ -1,5 +1,6 @@
 package dev.agentwire.agents;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
@@ -15,6 +16,22 @@ public interface Tool {
 
   /** The name agents call it by. */
   String name();
+
+  /**
+   * What the tool does and when to use it, for a model that chooses tools (the LangChain4j adapter
+   * offers every tool to the model with it). Empty by default.
+   */
+  default String description() {
+    return "";
+  }
+
+  /**
+   * The JSON Schema of the arguments object ({@code "type": "object"}, its {@code properties} and
+   * {@code required}), for a model that writes the arguments. By default: any object.
+   */
+  default JsonObject parameters() {
+    return Json.createObjectBuilder().add("type", "object").build();
+  }
 
   /** The result; any JSON value. */
   JsonValue call(JsonObject arguments) throws Exception;

@@ -12,6 +12,9 @@ public final class EventData {
 
   public record AgentThinking(String text) {}
 
+  /** A piece of the answer while the agent writes it (protocol v1.1). */
+  public record AgentOutputDelta(String delta) {}
+
   public record ToolExecuting(String callId, String tool, JsonObject arguments) {}
 
   /** {@code result} is set when {@code status} is ok, {@code error} otherwise. */
@@ -28,7 +31,17 @@ public final class EventData {
    * {@code output} is set when succeeded, {@code error} when failed. Every ending of a run is built
    * by one of the factories here, from a {@link RunStatus}.
    */
-  public record AgentCompleted(String status, String output, Failure error, long durationMs) {
+  public record AgentCompleted(
+      String status, String output, Failure error, long durationMs, Usage usage) {
+
+    public AgentCompleted(String status, String output, Failure error, long durationMs) {
+      this(status, output, error, durationMs, null);
+    }
+
+    /** The same ending, with what the run cost in model tokens. */
+    public AgentCompleted withUsage(Usage usage) {
+      return new AgentCompleted(status, output, error, durationMs, usage);
+    }
 
     public static AgentCompleted succeeded(String output, long durationMs) {
       return new AgentCompleted(RunStatus.SUCCEEDED.wireName(), output, null, durationMs);
@@ -45,4 +58,7 @@ public final class EventData {
   }
 
   public record Failure(String code, String message) {}
+
+  /** Model tokens a run used, as its agent reported them: {@code agent_completed}'s usage. */
+  public record Usage(long inputTokens, long outputTokens, long totalTokens) {}
 }

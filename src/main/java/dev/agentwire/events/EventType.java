@@ -4,6 +4,7 @@ package dev.agentwire.events;
 public enum EventType {
   AGENT_STARTED("agent_started"),
   AGENT_THINKING("agent_thinking"),
+  AGENT_OUTPUT_DELTA("agent_output_delta"),
   TOOL_EXECUTING("tool_executing"),
   TOOL_COMPLETED("tool_completed"),
   AGENT_COMPLETED("agent_completed");

@@ -1,6 +1,7 @@
 package dev.agentwire.events;
 
 import dev.agentwire.events.EventData.AgentCompleted;
+import dev.agentwire.events.EventData.AgentOutputDelta;
 import dev.agentwire.events.EventData.AgentStarted;
 import dev.agentwire.events.EventData.AgentThinking;
 import dev.agentwire.events.EventData.ToolCompleted;
@@ -55,6 +56,10 @@ public class RunNotifier {
 
   public void thinking(String text) {
     emit(EventType.AGENT_THINKING, new AgentThinking(text));
+  }
+
+  public void outputDelta(String delta) {
+    emit(EventType.AGENT_OUTPUT_DELTA, new AgentOutputDelta(delta));
   }
 
   public void toolExecuting(ToolExecuting data) {

@@ -145,6 +145,11 @@ class AssistantAgentTest {
     }
 
     @Override
+    public void output(String delta) {
+      throw new AssertionError("the assistant does not stream its answer");
+    }
+
+    @Override
     public ToolOutcome callTool(String tool, JsonObject arguments) {
       toolsCalled.add(tool);
       try {

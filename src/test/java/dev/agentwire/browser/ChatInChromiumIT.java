@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.testing.Await;
 import dev.agentwire.testing.Chromium;
 import dev.agentwire.testing.Deployments;
+import dev.agentwire.testing.OpenAiStub;
 import dev.agentwire.testing.Tokens;
 import java.io.File;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,6 +20,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +41,13 @@ class ChatInChromiumIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** The llm agent's model: a local OpenAI-compatible server that streams. */
+  private static final OpenAiStub STUB = OpenAiStub.start();
+
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return Deployments.agentwire("agentwire.dev-mode=true")
+    return Deployments.agentwire(
+            "agentwire.dev-mode=true", "agentwire.llm.base-url=" + STUB.baseUrl())
         .addAsWebResource(
             new File("src/test/resources/browser/client-tests.html"), "test/client-tests.html")
         .addAsWebResource(
@@ -55,6 +62,11 @@ class ChatInChromiumIT {
   void startBrowser() {
     Chromium.require();
     browser = Chromium.start();
+  }
+
+  @AfterAll
+  static void stopStub() {
+    STUB.close();
   }
 
   @AfterEach
@@ -99,6 +111,35 @@ class ChatInChromiumIT {
     assertTrue(tools.get(1).startsWith("clock → ok in"), tools.toString());
     assertTrue(
         run.findElement(By.cssSelector(".answer")).getText().startsWith("17 * 23 + 4 = 395"));
+    assertEquals(List.of(), Chromium.consoleErrors(browser));
+  }
+
+  /** The llm agent streams its answer: the chat shows it growing, then the whole answer. */
+  @Test
+  void aStreamedAnswerGrowsInThePageAsItIsWritten() {
+    SearchContext chat = login(browser, "lea", "llm");
+    send(chat, "slow: 25");
+    List<String> seen = new ArrayList<>();
+    Await.until(
+        () -> {
+          List<WebElement> draft = chat.findElements(By.cssSelector(".run .answer.draft"));
+          if (!draft.isEmpty()) {
+            String text = draft.get(0).getText();
+            if (!text.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(text))) {
+              seen.add(text);
+            }
+          }
+          return seen.size() >= 3;
+        },
+        WAIT,
+        "the answer to grow three times while it is written");
+    WebElement run = awaitRun(chat, "succeeded");
+    String answer = run.findElement(By.cssSelector(".answer")).getText().strip();
+    assertTrue(answer.startsWith("tick 0. tick 1.") && answer.endsWith("tick 24."), answer);
+    for (String partial : seen) {
+      assertTrue(answer.startsWith(partial), "'" + partial + "' is not how the answer began");
+    }
+    assertEquals(1, run.findElements(By.cssSelector(".answer")).size(), "the draft was replaced");
     assertEquals(List.of(), Chromium.consoleErrors(browser));
   }
 

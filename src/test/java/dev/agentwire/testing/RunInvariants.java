@@ -28,7 +28,12 @@ public final class RunInvariants {
       Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
   private static final Set<String> EVENT_TYPES =
       Set.of(
-          "agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed");
+          "agent_started",
+          "agent_thinking",
+          "agent_output_delta",
+          "tool_executing",
+          "tool_completed",
+          "agent_completed");
   private static final Set<String> TOOL_STATUSES = Set.of("ok", "error", "cancelled", "timeout");
   private static final Set<String> RUN_STATUSES = Set.of("succeeded", "failed", "cancelled");
 
@@ -104,6 +109,7 @@ public final class RunInvariants {
     boolean completed;
     String threadId;
     final Map<String, Boolean> callsOpen = new HashMap<>();
+    final StringBuilder deltas = new StringBuilder();
 
     void check(
         String type, int seq, String thread, JsonObject data, String where, List<String> problems) {
@@ -131,6 +137,12 @@ public final class RunInvariants {
           requireString(data, "input", where, problems);
         }
         case "agent_thinking" -> requireString(data, "text", where, problems);
+        case "agent_output_delta" -> {
+          requireString(data, "delta", where, problems);
+          if (data.get("delta") instanceof jakarta.json.JsonString delta) {
+            deltas.append(delta.getString());
+          }
+        }
         case "tool_executing" -> {
           requireString(data, "tool", where, problems);
           if (!(data.get("arguments") instanceof JsonObject)) {
@@ -176,6 +188,12 @@ public final class RunInvariants {
           }
           if (status.equals("succeeded")) {
             requireString(data, "output", where, problems);
+            // v1.1: a streamed answer's output is the whole answer, its deltas in order.
+            if (!deltas.isEmpty()
+                && data.get("output") instanceof jakarta.json.JsonString output
+                && !output.getString().equals(deltas.toString())) {
+              problems.add("output is not the concatenation of the run's deltas: " + where);
+            }
           }
           if (status.equals("failed")
               && !(data.get("error") instanceof JsonObject error

@@ -3,12 +3,14 @@ package dev.agentwire.runs.control;
 import dev.agentwire.agents.AgentContext;
 import dev.agentwire.agents.Caller;
 import dev.agentwire.agents.RunCancelledException;
+import dev.agentwire.agents.TokenUsage;
 import dev.agentwire.agents.ToolOutcome;
 import dev.agentwire.agents.ToolStatus;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.entity.Run;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link AgentContext} of one executing run; cancellation unwinds the agent at each step. */
 final class ActiveRun implements AgentContext {
@@ -16,7 +18,8 @@ final class ActiveRun implements AgentContext {
   private final Run run;
   private final RunNotifier notifier;
   private final ToolDispatcher dispatcher;
-  private int calls;
+  private final AtomicInteger calls = new AtomicInteger();
+  private volatile TokenUsage usage;
 
   ActiveRun(Run run, RunNotifier notifier, ToolDispatcher dispatcher) {
     this.run = run;
@@ -47,9 +50,29 @@ final class ActiveRun implements AgentContext {
   }
 
   @Override
+  public void output(String delta) {
+    checkCancelled();
+    if (delta == null || delta.isEmpty()) {
+      return;
+    }
+    run.touch();
+    notifier.outputDelta(delta);
+  }
+
+  @Override
+  public void usage(TokenUsage usage) {
+    this.usage = usage;
+  }
+
+  /** What the agent reported of its token usage, or null. */
+  TokenUsage usage() {
+    return usage;
+  }
+
+  @Override
   public ToolOutcome callTool(String tool, JsonObject arguments) {
     checkCancelled();
-    String callId = "c-" + ++calls;
+    String callId = "c-" + calls.incrementAndGet();
     JsonObject args = arguments == null ? JsonValue.EMPTY_JSON_OBJECT : arguments;
     run.touch();
     ToolOutcome outcome = dispatcher.call(run, notifier, callId, tool, args);

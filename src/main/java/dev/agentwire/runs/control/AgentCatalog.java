@@ -53,7 +53,7 @@ public class AgentCatalog {
   private Map<String, Agent> index(Iterable<Agent> all) {
     Map<String, Agent> byName = new TreeMap<>();
     for (Agent agent : all) {
-      if (SCRIPTED.equals(agent.name()) && !scriptedEnabled) {
+      if ((SCRIPTED.equals(agent.name()) && !scriptedEnabled) || !agent.enabled()) {
         continue;
       }
       Agent clash = byName.put(agent.name(), agent);

@@ -3,7 +3,9 @@ package dev.agentwire.runs.control;
 import dev.agentwire.agents.Agent;
 import dev.agentwire.agents.AgentFailure;
 import dev.agentwire.agents.RunCancelledException;
+import dev.agentwire.agents.TokenUsage;
 import dev.agentwire.events.EventData.AgentCompleted;
+import dev.agentwire.events.EventData.Usage;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.entity.Run;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +34,14 @@ public final class AgentLoop {
 
   public void run(Run run, Agent agent, RunNotifier notifier) {
     long started = System.nanoTime();
+    ActiveRun context = null;
     Ending ending;
     try {
       run.touch();
       notifier.started(agent.name(), run.input());
-      String output = agent.run(new ActiveRun(run, notifier, dispatcher));
+      ActiveRun active = new ActiveRun(run, notifier, dispatcher);
+      context = active;
+      String output = agent.run(active);
       ending =
           run.finish()
               ? ms -> AgentCompleted.succeeded(output == null ? "" : output, ms)
@@ -61,7 +66,14 @@ public final class AgentLoop {
     }
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     release.accept(run);
-    notifier.completed(ending.after(durationMs));
+    AgentCompleted completed = ending.after(durationMs);
+    TokenUsage usage = context == null ? null : context.usage();
+    if (usage != null) {
+      completed =
+          completed.withUsage(
+              new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens()));
+    }
+    notifier.completed(completed);
   }
 
   private static String describe(Throwable failure) {
