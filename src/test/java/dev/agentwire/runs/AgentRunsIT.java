@@ -8,6 +8,8 @@ import dev.agentwire.testing.RunInvariants;
 import dev.agentwire.testing.WireClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -25,6 +27,12 @@ class AgentRunsIT {
   static WebArchive deployment() {
     return Deployments.agentwire();
   }
+
+  /** 30 concurrent runs (6 users, 5 each: the per-user limit) of a 2 s tool. */
+  static final int USERS = 6;
+
+  static final int RUNS_PER_USER = 5;
+  static final int TOOL_MS = 2_000;
 
   @ArquillianResource URL base;
 
@@ -220,5 +228,91 @@ class AgentRunsIT {
   static void assertNoViolations(List<JsonObject> stream) {
     List<String> violations = RunInvariants.violations(stream, true);
     assertTrue(violations.isEmpty(), String.join("\n", violations));
+  }
+
+  @Test
+  void thirtyRunsOfATwoSecondToolAllHaveTheirToolRunningAtOnce() {
+    List<WireClient> clients = new ArrayList<>();
+    try {
+      for (int u = 0; u < USERS; u++) {
+        clients.add(WireClient.connect(base, "pool-user-" + u));
+      }
+      String script =
+          "{\"steps\":[{\"think\":\"waiting\"},{\"tool\":\"sleep\",\"arguments\":{\"ms\":"
+              + TOOL_MS
+              + "}}],\"output\":\"done\"}";
+      long start = System.nanoTime();
+      List<List<String>> runIds = new ArrayList<>();
+      for (WireClient client : clients) {
+        List<String> ids = new ArrayList<>();
+        for (int r = 0; r < RUNS_PER_USER; r++) {
+          ids.add(client.startScript("r" + r, script));
+        }
+        runIds.add(ids);
+      }
+      List<List<JsonObject>> runs = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        for (String runId : runIds.get(u)) {
+          runs.add(clients.get(u).runEvents(runId));
+        }
+      }
+      long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      Instant firstToolStarted = Instant.MAX;
+      Instant lastToolStarted = Instant.MIN;
+      Instant firstToolEnded = Instant.MAX;
+      Instant lastToolEnded = Instant.MIN;
+      int toolsOk = 0;
+      for (List<JsonObject> events : runs) {
+        for (JsonObject event : events) {
+          Instant at = Instant.parse(event.getString("ts"));
+          switch (event.getString("type")) {
+            case "tool_executing" -> {
+              firstToolStarted = at.isBefore(firstToolStarted) ? at : firstToolStarted;
+              lastToolStarted = at.isAfter(lastToolStarted) ? at : lastToolStarted;
+            }
+            case "tool_completed" -> {
+              firstToolEnded = at.isBefore(firstToolEnded) ? at : firstToolEnded;
+              lastToolEnded = at.isAfter(lastToolEnded) ? at : lastToolEnded;
+              toolsOk += "ok".equals(event.getJsonObject("data").getString("status")) ? 1 : 0;
+            }
+            default -> {}
+          }
+        }
+      }
+      // Printed before the assertions: at a server's default pools it is the "before" number.
+      System.out.printf(
+          "AgentRunsIT (concurrent runs) on %s: %d runs of a %d ms tool, %d tool calls ok: %d ms from the first"
+              + " tool_executing to the last tool_completed (server time), %d ms from the first"
+              + " start_run to the last agent_completed (client time)%n",
+          System.getProperty("arquillian.launch"),
+          runs.size(),
+          TOOL_MS,
+          toolsOk,
+          java.time.Duration.between(firstToolStarted, lastToolEnded).toMillis(),
+          wallMs);
+      for (List<JsonObject> events : runs) {
+        assertEquals(5, events.size(), events.toString());
+        assertEquals(
+            "ok", events.get(3).getJsonObject("data").getString("status"), events.toString());
+        assertEquals(
+            "succeeded",
+            events.get(4).getJsonObject("data").getString("status"),
+            events.toString());
+      }
+      for (WireClient client : clients) {
+        assertNoViolations(client.received());
+      }
+      // Every tool started before any ended: all 30 held a thread at the same time. Timestamps
+      // are the server's, so this does not depend on how fast this client reads.
+      assertTrue(
+          lastToolStarted.isBefore(firstToolEnded),
+          "tools ran in batches: the last started at "
+              + lastToolStarted
+              + ", after the first ended at "
+              + firstToolEnded
+              + " (the server's pools are too small for 30 runs)");
+    } finally {
+      clients.forEach(WireClient::close);
+    }
   }
 }

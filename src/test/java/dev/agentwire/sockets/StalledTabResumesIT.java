@@ -42,8 +42,12 @@ class StalledTabResumesIT {
           + TEXT
           + "\"}}],\"output\":\"done\"}";
 
-  /** Runs are paced so that the 32 MiB take over a minute: longer than the idle timeout. */
-  private static final long RUN_EVERY_MS = 85;
+  /**
+   * Runs are paced so that the 32 MiB take most of a minute: the idle timeout (45 s, checked at
+   * each 15 s ping) closes the stalled tab while they are written or soon after, within one read
+   * timeout of the reading's end.
+   */
+  private static final long RUN_EVERY_MS = 55;
 
   @Test
   void aStalledTabResumesWithEveryEventItMissed() throws Exception {
@@ -54,8 +58,8 @@ class StalledTabResumesIT {
       List<JsonObject> everything = reading.events();
       assertTrue(bytes >= TARGET_BYTES, "the agents wrote " + bytes + " bytes of events");
 
-      // The stalled tab never answered a ping: the idle timeout closed it while the agents were
-      // still writing. Reading again (still answering no ping), it gets what was on its way before
+      // The stalled tab never answered a ping: the idle timeout closed it, while the agents were
+      // writing or just after. Reading again (still answering no ping), it gets what was on its way before
       // that, then the close frame.
       RawWebSocket.Received tail = stalled.readUntilClose(false);
       // A close frame behind data the client never read may not get through: then the server
