@@ -43,7 +43,10 @@ class HostileClientsIT {
 
   private static final int PORT = 18280;
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final int FLOOD_MAX = 20_000;
+
+  /** Frames that cannot reach the abuse close at the defaults: the burst and 950 over the rate. */
+  private static final int BELOW_CLOSE = 1_150;
+
   private static final Predicate<JsonObject> PONG = m -> "pong".equals(m.getString("type", null));
 
   private static ReadmeServer server;
@@ -213,34 +216,50 @@ class HostileClientsIT {
   }
 
   /**
-   * Sends text (or, with {@code text} null, binary) frames until the server closes. A send that
-   * fails because the server has just closed ends the flood; the close code tells the rest.
+   * Sends text (or, with {@code text} null, binary) frames until the server closes for abuse. First
+   * {@link #BELOW_CLOSE} at full speed: with the defaults (a burst of 200, then 1,000 frames over
+   * the rate) they cannot close the connection, however fast they arrive. Then small batches, each
+   * read by the server before the next is sent, until it closes: no frame is left unread in the
+   * kernel when it does, so its close is a close frame, not a reset that could overtake one.
    */
   private static void flood(
-      FrameSocket socket, java.util.function.IntFunction<String> text, byte[] binary) {
+      FrameSocket socket, java.util.function.IntFunction<String> text, byte[] binary)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int i = 0;
     try {
-      for (int i = 0; i < FLOOD_MAX && !socket.isClosed(); i++) {
-        if (text != null) {
-          socket.sendText(text.apply(i));
-        } else {
-          socket.send(FrameSocket.BINARY, true, binary);
+      for (; i < BELOW_CLOSE && !socket.isClosed(); i++) {
+        send(socket, text, binary, i);
+      }
+      while (!socket.isClosed() && System.nanoTime() < deadline) {
+        for (int k = 0; k < 10; k++) {
+          send(socket, text, binary, i++);
         }
+        TimeUnit.MILLISECONDS.sleep(20);
       }
     } catch (IOException e) {
       // closed under us: awaitClose reports how
     }
   }
 
+  private static void send(
+      FrameSocket socket, java.util.function.IntFunction<String> text, byte[] binary, int i)
+      throws IOException {
+    if (text != null) {
+      socket.sendText(text.apply(i));
+    } else {
+      socket.send(FrameSocket.BINARY, true, binary);
+    }
+  }
+
   @Test
   @Order(7)
-  void aSustainedFloodIsRateLimitedThenClosedWith1008() throws IOException {
+  void aSustainedFloodIsRateLimitedThenClosedWith1008() throws Exception {
     try (FrameSocket flooder = FrameSocket.open(base, "", Tokens.valid("flood"), true);
         FrameSocket sameUser = FrameSocket.open(base, "", Tokens.valid("flood"), true);
         FrameSocket binary = FrameSocket.open(base, "", Tokens.valid("flood-binary"), true)) {
       // Until the server closes (the defaults: a burst of 200, then 1,000 frames over the rate,
-      // less 10 forgiven a second, so a slow sender needs more), checking for the close between
-      // small batches: frames still unread when the server closes make its close a reset, which
-      // could overtake the close frame. FLOOD_MAX only bounds a server that never closes.
+      // less 10 forgiven a second, so a slow sender needs more): see flood.
       flood(flooder, i -> "{\"type\":\"ping\",\"request_id\":\"p" + i + "\"}", null);
       assertEquals(1008, flooder.awaitClose(WAIT));
       JsonObject limited = flooder.await(isError("rate_limited"), WAIT, "rate_limited");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentwire.events.UserHash;
+import dev.agentwire.testing.Await;
 import dev.agentwire.testing.RawWebSocket;
 import dev.agentwire.testing.ReadmeServer;
 import dev.agentwire.testing.RunInvariants;
@@ -58,17 +59,22 @@ class StalledTabResumesIT {
       List<JsonObject> everything = reading.events();
       assertTrue(bytes >= TARGET_BYTES, "the agents wrote " + bytes + " bytes of events");
 
-      // The stalled tab never answered a ping: the idle timeout closed it, while the agents were
-      // writing or just after. Reading again (still answering no ping), it gets what was on its way before
+      // The stalled tab never answered a ping: the idle timeout closes it, while the agents were
+      // writing or just after (the server logs it). Only then does it read again: reading (still
+      // answering no ping), it gets what was on its way
+      // before
       // that, then the close frame.
+      String lid = "of user " + UserHash.of("lid"); // logs name users by a hash
+      Await.until(
+          () -> server.logText().contains(lid + ": silent for "),
+          Duration.ofSeconds(90),
+          "the idle timeout to close the stalled tab");
       RawWebSocket.Received tail = stalled.readUntilClose(false);
       // A close frame behind data the client never read may not get through: then the server
       // drops the connection. Either way, the server closed it as idle, not as overtaken.
       assertTrue(
           tail.closeCode() == 1001 || tail.closeCode() == RawWebSocket.DROPPED,
           "closed with " + tail.closeCode());
-      String lid = "of user " + UserHash.of("lid"); // logs name users by a hash
-      assertTrue(server.logText().contains(lid + ": silent for "), "the idle timeout closed it");
       assertFalse(server.logText().contains(lid + " (1013)"), "not overtaken by retention");
       List<JsonObject> seen = new ArrayList<>();
       for (String line : tail.messages()) {
