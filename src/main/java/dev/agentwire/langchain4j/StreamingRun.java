@@ -26,6 +26,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Runs a LangChain4j {@link TokenStream} as one AgentWire run. LangChain4j calls back on its own
@@ -46,6 +48,8 @@ import java.util.function.Function;
  * in progress.
  */
 public final class StreamingRun {
+
+  private static final Logger LOG = Logger.getLogger(StreamingRun.class.getName());
 
   /** How often the run's thread looks at cancellation while the model is quiet. */
   private static final long POLL_MS = 50;
@@ -153,6 +157,14 @@ public final class StreamingRun {
               done.response().aiMessage() == null ? null : done.response().aiMessage().text();
           return answer.isEmpty() && text != null ? text : answer.toString();
         } else if (step instanceof Failed failed) {
+          // The user sees the run fail; the operator sees why (a model down, a key refused).
+          LOG.log(
+              Level.WARNING,
+              "the model's stream failed in run "
+                  + context.runId()
+                  + ": "
+                  + describe(failed.failure()),
+              failed.failure());
           throw new AgentFailure("llm_error", describe(failed.failure()));
         }
       }

@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,9 +183,32 @@ class StreamingRunTest {
   void aStreamThatBreaksOffFailsTheRun() {
     Recorder context = new Recorder("fail");
 
-    AgentFailure failure = assertThrows(AgentFailure.class, () -> run(context));
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(record);
+          }
 
-    assertEquals("llm_error", failure.code());
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger log = Logger.getLogger(StreamingRun.class.getName());
+    log.addHandler(capture);
+    try {
+      AgentFailure failure = assertThrows(AgentFailure.class, () -> run(context));
+
+      assertEquals("llm_error", failure.code());
+      assertEquals(1, logged.size(), "the failure is logged once");
+      assertEquals(Level.WARNING, logged.get(0).getLevel());
+      assertTrue(logged.get(0).getMessage().startsWith("the model's stream failed in run r-test"));
+    } finally {
+      log.removeHandler(capture);
+    }
   }
 
   @Test
