@@ -30,13 +30,13 @@ build_peers() {
 start_server() {
   local target=$1 jvm_extra=${2:-} ready log=$OUT/$1-server.log
   case $target in
-    agentwire | bare)
-      local war=target/agentwire.war
-      [[ $target == bare ]] && war=$OUT/bare.war
+    agentwire | agentwire-think3 | bare)
+      local war=target/agentwire.war context=agentwire
+      [[ $target == bare ]] && war=$OUT/bare.war context=bare
       AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
       AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
         taskset -c 0 java -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar target/payara-micro.jar \
-          --deploy "$war" --contextroot "$target" --port $PORT --nohazelcast \
+          --deploy "$war" --contextroot "$context" --port $PORT --nohazelcast \
           --prebootcommandfile server-config/pre-boot-commands.asadmin \
           --postbootcommandfile server-config/post-boot-commands.asadmin > "$log" 2>&1 &
       ready="Payara Micro URLs" ;;
@@ -68,7 +68,7 @@ stop_server() {
 
 target_url() {
   case $1 in
-    agentwire) echo "ws://127.0.0.1:$PORT/agentwire/ws" ;;
+    agentwire | agentwire-think3) echo "ws://127.0.0.1:$PORT/agentwire/ws" ;;
     bare) echo "ws://127.0.0.1:$PORT/bare/ws" ;;
     *) echo "ws://127.0.0.1:$PORT/ws" ;;
   esac
@@ -79,7 +79,7 @@ load() {
   local scenario=$1 target=$2
   shift 2
   local mode=echo5
-  [[ $target == agentwire ]] && mode=agentwire
+  [[ $target == agentwire* ]] && mode=$target
   taskset -c 1 java -Xmx2g -Xss512k bench/load/LoadGenerator.java "$scenario" "$(target_url "$target")" "$mode" "$SECRET" "$@"
 }
 load_saturate() { load saturate "$1" --connections "$2" --seconds "$3"; }

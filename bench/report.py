@@ -12,7 +12,7 @@ import sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 strict = "--strict" in sys.argv
 targets = list(dict.fromkeys(r["target"] for r in rows))
-order = ["agentwire", "bare", "node-ws", "spring"]
+order = ["agentwire", "agentwire-think3", "bare", "node-ws", "spring"]
 targets.sort(key=lambda t: order.index(t) if t in order else len(order))
 
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # AgentWire's benchmark (docs/performance.md). One target at a time on 127.0.0.1, the server
 # pinned to CPU 0 and the load generator to CPU 1; targets rotate from round to round; medians.
-#   bench/run.sh            full run: 3 rounds × 4 targets × 3 scenarios (about 40 minutes)
+#   bench/run.sh            full run: 3 rounds × 5 targets × 3 scenarios (about 50 minutes)
 #   bench/run.sh --quick    smoke run: 1 round, small and short; checks that the benchmark works
 #   BENCH_TARGETS="agentwire node-ws" BENCH_ROUNDS=2 bench/run.sh   a subset, fewer rounds
 #
-# Targets: agentwire (real runs through the whole path), bare (a bare @ServerEndpoint on the same
+# Targets: agentwire (real runs through the whole path: a thought and one tool call, the run the
+# product exists for), agentwire-think3 (the same server, runs of three thoughts: no tool), bare (a bare @ServerEndpoint on the same
 # Payara Micro: the container's ceiling), node-ws (Node.js ws 8), spring (Spring Boot / Tomcat).
 # Scenarios:
 #   saturate  C connections, each sends its next request as soon as the last one is answered
@@ -20,7 +21,7 @@ ROUNDS=${BENCH_ROUNDS:-3} WARMUP=10 RATE_WARMUP=20 SECS=20 SAT_CONNS=1000 RATE_C
 if [[ "${1:-}" == "--quick" ]]; then
   ROUNDS=1 WARMUP=2 RATE_WARMUP=2 SECS=3 SAT_CONNS=50 RATE_CONNS=50 HOLD_CONNS=200
 fi
-TARGETS=(${BENCH_TARGETS:-agentwire bare node-ws spring})
+TARGETS=(${BENCH_TARGETS:-agentwire agentwire-think3 bare node-ws spring})
 
 build_payara_targets
 build_peers

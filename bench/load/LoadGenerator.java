@@ -44,20 +44,30 @@ import javax.crypto.spec.SecretKeySpec;
  * connections. Prints one line of JSON.
  *
  * <p>Run: java LoadGenerator.java SCENARIO URL MODE SECRET [--connections N] [--seconds S] [--rate
- * R] [--server-pid P]; MODE is {@code agentwire} (real runs of the scripted agent) or {@code echo5}
- * (any message is answered with five events: the bare endpoint and the peers).
+ * R] [--server-pid P]; MODE is {@code agentwire} (real runs of the scripted agent: a thought and
+ * one tool call, the run the product exists for), {@code agentwire-think3} (three thoughts, no
+ * tool call) or {@code echo5} (any message is answered with five events: the bare endpoint and the
+ * peers). Every workload is five events per request.
  */
 public class LoadGenerator {
 
-  static final String SCRIPT =
+  /** The mission's run: agent_started, agent_thinking, tool_executing, tool_completed, agent_completed. */
+  static final String TOOL_SCRIPT =
+      "{\\\"steps\\\":[{\\\"think\\\":\\\"looking it up\\\"},"
+          + "{\\\"tool\\\":\\\"echo\\\",\\\"arguments\\\":{\\\"order\\\":42}}],\\\"output\\\":\\\"done\\\"}";
+
+  /** Three thoughts, no tool call: the cheapest run of five events (the earlier headline). */
+  static final String THINK3_SCRIPT =
       "{\\\"steps\\\":[{\\\"think\\\":\\\"step one of three\\\"},{\\\"think\\\":\\\"step two of three\\\"},"
           + "{\\\"think\\\":\\\"step three of three\\\"}],\\\"output\\\":\\\"done\\\"}";
   static final int MAX_HANDSHAKES_IN_FLIGHT = 256;
+  static String script = TOOL_SCRIPT;
 
   public static void main(String[] args) throws Exception {
     String scenario = args[0];
     String url = args[1];
-    boolean agentwire = args[2].equals("agentwire");
+    boolean agentwire = args[2].startsWith("agentwire");
+    script = args[2].equals("agentwire-think3") ? THINK3_SCRIPT : TOOL_SCRIPT;
     String secret = args[3];
     Map<String, String> options = new HashMap<>();
     for (int i = 4; i + 1 < args.length; i += 2) {
@@ -330,7 +340,7 @@ public class LoadGenerator {
       String thread = threadId == null ? "" : ",\"thread_id\":\"" + threadId + "\"";
       String message =
           agentwire
-              ? "{\"type\":\"start_run\",\"agent\":\"scripted\"" + thread + ",\"input\":\"" + SCRIPT + "\"}"
+              ? "{\"type\":\"start_run\",\"agent\":\"scripted\"" + thread + ",\"input\":\"" + script + "\"}"
               : "{\"type\":\"go\"}";
       lastSend =
           lastSend
