@@ -51,6 +51,9 @@ public final class StreamingRun {
 
   private static final Logger LOG = Logger.getLogger(StreamingRun.class.getName());
 
+  /** How many characters of queued deltas are joined into one event, at most (and one piece). */
+  static final int JOINED_CHARS = 8 * 1024;
+
   /** How often the run's thread looks at cancellation while the model is quiet. */
   private static final long POLL_MS = 50;
 
@@ -197,10 +200,14 @@ public final class StreamingRun {
     }
   }
 
-  /** The deltas already queued behind one, as one text: they go out as one event. */
+  /**
+   * The deltas already queued behind one, as one text: they go out as one event, of at most about
+   * {@link #JOINED_CHARS} (a model that writes faster than events are logged still gets deltas of a
+   * bounded size).
+   */
   private String moreDeltas() {
     StringBuilder more = new StringBuilder();
-    while (steps.peek() instanceof Delta next) {
+    while (more.length() < JOINED_CHARS && steps.peek() instanceof Delta next) {
       steps.poll();
       more.append(next.text());
     }

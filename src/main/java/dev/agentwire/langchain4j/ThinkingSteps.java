@@ -4,8 +4,9 @@ import java.util.function.Consumer;
 
 /**
  * Turns a model's thinking, which streams in fragments of a few characters, into readable {@code
- * agent_thinking} steps: a step per line, a long line cut after a sentence, and whatever is left
- * when something else (answer text, a tool call, the end) comes.
+ * agent_thinking} steps: a step per line, a long line cut after a sentence (or, with no sentence
+ * end in four times that, at a space or anywhere), and whatever is left when something else (answer
+ * text, a tool call, the end) comes.
  */
 final class ThinkingSteps {
 
@@ -29,12 +30,19 @@ final class ThinkingSteps {
       emit(pending.substring(0, newline));
       pending.delete(0, newline + 1);
     }
-    if (pending.length() > LONG_STEP) {
+    while (pending.length() > LONG_STEP) {
       int cut = lastSentenceEnd();
-      if (cut > 0) {
-        emit(pending.substring(0, cut));
-        pending.delete(0, cut);
+      if (cut < 0 && pending.length() > 4 * LONG_STEP) {
+        // No sentence ends in sight (a model's text is anyone's): cut at the last space, or
+        // anywhere, so that what waits here stays bounded.
+        int space = pending.lastIndexOf(" ");
+        cut = space > 0 ? space + 1 : pending.length();
       }
+      if (cut <= 0) {
+        return;
+      }
+      emit(pending.substring(0, cut));
+      pending.delete(0, cut);
     }
   }
 

@@ -177,6 +177,10 @@ final class Connection implements Subscriber {
       ClassLoader application, Consumer<Throwable> done, Throwable failure) {
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
+    if (before == application) { // the usual case: nothing to set on the per-frame path
+      done.accept(failure);
+      return;
+    }
     thread.setContextClassLoader(application);
     try {
       done.accept(failure);

@@ -16,6 +16,7 @@ import dev.agentwire.agents.ToolOutcome;
 import dev.agentwire.agents.ToolStatus;
 import dev.agentwire.events.Utf8;
 import dev.agentwire.testing.Await;
+import dev.agentwire.testing.LogCapture;
 import dev.agentwire.testing.OpenAiStub;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
@@ -25,10 +26,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,31 +182,14 @@ class StreamingRunTest {
   void aStreamThatBreaksOffFailsTheRun() {
     Recorder context = new Recorder("fail");
 
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            logged.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger log = Logger.getLogger(StreamingRun.class.getName());
-    log.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of(StreamingRun.class)) {
       AgentFailure failure = assertThrows(AgentFailure.class, () -> run(context));
 
       assertEquals("llm_error", failure.code());
+      List<LogRecord> logged = log.all();
       assertEquals(1, logged.size(), "the failure is logged once");
       assertEquals(Level.WARNING, logged.get(0).getLevel());
       assertTrue(logged.get(0).getMessage().startsWith("the model's stream failed in run r-test"));
-    } finally {
-      log.removeHandler(capture);
     }
   }
 

@@ -41,6 +41,22 @@ class ThinkingStepsTest {
     assertEquals(String.join(" ", steps), (sentence.repeat(20)).strip());
   }
 
+  /** Reasoning with no line or sentence end (hostile, or just odd) is still cut into steps. */
+  @Test
+  void textWithoutSentencesStaysBounded() {
+    String word = "x".repeat(37) + " ";
+    for (int i = 0; i < 3_000; i++) {
+      thinking.add(word);
+    }
+    thinking.add("y".repeat(20_000)); // not even a space
+    thinking.flush();
+    assertTrue(steps.size() > 10, "steps: " + steps.size());
+    for (String step : steps.subList(0, steps.size() - 1)) {
+      assertTrue(step.length() <= 4 * ThinkingSteps.LONG_STEP + 40, "a step of " + step.length());
+    }
+    assertEquals(3_000 * 37 + 20_000, String.join("", steps).replace(" ", "").length());
+  }
+
   /** Whatever the fragments, the steps are the text's words in order, none empty. */
   @Test
   void anySplitKeepsEveryWordInOrder() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.testing.LogCapture;
 import jakarta.enterprise.context.Dependent;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -12,14 +13,10 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,32 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class AgentSocketTest {
 
-  private final Logger log = Logger.getLogger(AgentSocket.class.getName());
-  private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
   private final CompletableFuture<CloseReason> closedWith = new CompletableFuture<>();
   private final Map<String, Integer> buffers = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          logged.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private LogCapture logged;
 
   @BeforeEach
   void capture() {
-    log.addHandler(capture);
+    logged = LogCapture.of(AgentSocket.class);
   }
 
   @AfterEach
   void release() {
-    log.removeHandler(capture);
+    logged.close();
   }
 
   /** CDI 4 discovers only annotated beans in a WAR without beans.xml: the endpoint must be one. */
@@ -70,7 +53,7 @@ class AgentSocketTest {
 
     CloseReason reason = closedWith.get(5, TimeUnit.SECONDS);
     assertEquals(1011, reason.getCloseCode().getCode());
-    LogRecord record = logged.poll(5, TimeUnit.SECONDS);
+    LogRecord record = logged.next(5);
     assertNotNull(record, "nothing logged");
     assertEquals(Level.SEVERE, record.getLevel());
     assertTrue(record.getMessage().contains("without CDI injection"), record.getMessage());
@@ -91,7 +74,7 @@ class AgentSocketTest {
     socket.open(session());
 
     assertEquals(1011, closedWith.get(5, TimeUnit.SECONDS).getCloseCode().getCode());
-    LogRecord record = logged.poll(5, TimeUnit.SECONDS);
+    LogRecord record = logged.next(5);
     assertNotNull(record, "nothing logged");
     assertEquals(Level.SEVERE, record.getLevel());
     assertEquals("the event log is gone", record.getThrown().getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentwire.testing.Await;
 import dev.agentwire.testing.FrameSocket;
 import dev.agentwire.testing.HostileFrames;
 import dev.agentwire.testing.ReadmeServer;
@@ -219,23 +220,28 @@ class HostileClientsIT {
    * Sends text (or, with {@code text} null, binary) frames until the server closes for abuse. First
    * {@link #BELOW_CLOSE} at full speed: with the defaults (a burst of 200, then 1,000 frames over
    * the rate) they cannot close the connection, however fast they arrive. Then small batches, each
-   * read by the server before the next is sent, until it closes: no frame is left unread in the
-   * kernel when it does, so its close is a close frame, not a reset that could overtake one.
+   * answered by the server (every frame it reads gets a reply, a pong or an error, until the one
+   * that closes) before the next is sent: no frame is left unread in the kernel when it closes, so
+   * its close is a close frame, not a reset that could overtake one.
    */
   private static void flood(
-      FrameSocket socket, java.util.function.IntFunction<String> text, byte[] binary)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+      FrameSocket socket, java.util.function.IntFunction<String> text, byte[] binary) {
+    int before = socket.messages().size();
     int i = 0;
     try {
       for (; i < BELOW_CLOSE && !socket.isClosed(); i++) {
         send(socket, text, binary, i);
       }
+      long deadline = System.nanoTime() + WAIT.toNanos();
       while (!socket.isClosed() && System.nanoTime() < deadline) {
         for (int k = 0; k < 10; k++) {
           send(socket, text, binary, i++);
         }
-        TimeUnit.MILLISECONDS.sleep(20);
+        int sent = i;
+        Await.until(
+            () -> socket.isClosed() || socket.messages().size() - before >= sent,
+            WAIT,
+            "the server to answer " + sent + " flood frames, or to close");
       }
     } catch (IOException e) {
       // closed under us: awaitClose reports how

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentwire.agents.Caller;
 import dev.agentwire.runs.entity.Run;
 import dev.agentwire.testing.Await;
+import dev.agentwire.testing.LogCapture;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,28 +20,12 @@ import org.junit.jupiter.api.Test;
 /** A run that waits for a thread to execute on is reported while it waits, once. */
 class RunWatchdogTest {
 
-  private final Logger log = Logger.getLogger(PoolWaits.class.getName());
-  private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
-  private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          logged.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-
+  private final LogCapture logged = LogCapture.of(PoolWaits.class);
   private final RunWatchdog watchdog = new RunWatchdog();
   private final PoolWaits waits = new PoolWaits(100);
 
   @BeforeEach
   void setUp() {
-    log.addHandler(capture);
     watchdog.registry = new RunRegistry(5);
     watchdog.metrics = new PrometheusRegistry();
     watchdog.waits = waits;
@@ -55,7 +36,7 @@ class RunWatchdogTest {
 
   @AfterEach
   void tearDown() {
-    log.removeHandler(capture);
+    logged.close();
   }
 
   @Test
@@ -70,7 +51,7 @@ class RunWatchdogTest {
     watchdog.check();
 
     assertEquals(1, waits.total(PoolWaits.Pool.RUNS));
-    LogRecord record = logged.poll(5, TimeUnit.SECONDS);
+    LogRecord record = logged.next(5);
     assertNotNull(record, "the wait was not logged");
     assertEquals(Level.WARNING, record.getLevel());
     assertTrue(

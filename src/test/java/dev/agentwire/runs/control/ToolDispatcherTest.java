@@ -17,6 +17,7 @@ import dev.agentwire.events.EventData.ToolCompleted;
 import dev.agentwire.events.EventType;
 import dev.agentwire.events.RunNotifier;
 import dev.agentwire.runs.entity.Run;
+import dev.agentwire.testing.LogCapture;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -30,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,7 +98,6 @@ class ToolDispatcherTest {
   private final String runId = "r-" + UUID.randomUUID();
 
   private final Logger abandonedLog = Logger.getLogger(AbandonedCalls.class.getName());
-  private final Logger waitsLog = Logger.getLogger(PoolWaits.class.getName());
   private final BlockingQueue<LogRecord> logged = new LinkedBlockingQueue<>();
   private final Handler capture =
       new Handler() {
@@ -128,9 +129,6 @@ class ToolDispatcherTest {
     released = true;
     executor.shutdownNow();
     abandonedLog.removeHandler(capture);
-    for (Handler handler : waitsLog.getHandlers()) {
-      waitsLog.removeHandler(handler);
-    }
   }
 
   private ToolDispatcher dispatcher(Duration timeout) {
@@ -454,32 +452,44 @@ class ToolDispatcherTest {
   @Test
   void aToolThatWaitedForAThreadKeepsItsWholeTimeLimit() throws Exception {
     ExecutorService oneThread = Executors.newSingleThreadExecutor();
-    PoolWaits waits = new PoolWaits(100);
-    BlockingQueue<LogRecord> warnings = captureWaits();
+    PoolWaits waits = new PoolWaits(350);
+    LogCapture warnings =
+        LogCapture.of(
+            PoolWaits.class, record -> record.getMessage().contains(" of run " + runId + " "));
+    ExecutorService caller = Executors.newSingleThreadExecutor();
     try {
       CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch free = new CountDownLatch(1);
       oneThread.submit(
           () -> {
             busy.countDown();
-            Thread.sleep(400);
-            return null;
+            return free.await(1, TimeUnit.MINUTES);
           });
       assertTrue(busy.await(5, TimeUnit.SECONDS));
       ToolDispatcher dispatcher =
           new ToolDispatcher(
               List.of(new SleepTool()), oneThread, tool -> Duration.ofMillis(700), waits);
 
-      // Queued ~400 ms behind the busy thread, then 500 ms in the tool: 900 ms > 700 ms in all.
-      ToolOutcome outcome =
-          dispatcher.call(
-              run, notifier, "c-1", "sleep", Json.createObjectBuilder().add("ms", 500).build());
+      // Queued until the wait is reported (350 ms and more), then 500 ms in the tool: over the
+      // 700 ms limit in all, within it from the tool's start.
+      Future<ToolOutcome> call =
+          caller.submit(
+              () ->
+                  dispatcher.call(
+                      run,
+                      notifier,
+                      "c-1",
+                      "sleep",
+                      Json.createObjectBuilder().add("ms", 500).build()));
+      LogRecord warning = warnings.next(5);
+      assertNotNull(warning, "the wait for a thread was not logged");
+      free.countDown();
+      ToolOutcome outcome = call.get(10, TimeUnit.SECONDS);
 
       assertEquals(ToolStatus.OK, outcome.status(), outcome.error());
       assertTrue(outcome.durationMs() >= 850, "it did wait: " + outcome.durationMs() + " ms");
       assertEquals(1, waits.total(PoolWaits.Pool.TOOLS));
       assertEquals(0, waits.total(PoolWaits.Pool.RUNS));
-      LogRecord warning = warnings.poll(5, TimeUnit.SECONDS);
-      assertNotNull(warning, "the wait for a thread was not logged");
       assertEquals(Level.WARNING, warning.getLevel());
       assertTrue(
           warning
@@ -488,9 +498,11 @@ class ToolDispatcherTest {
                   "tool 'sleep' of run "
                       + runId
                       + " has waited \\d+ ms for a thread of the default ManagedExecutorService"
-                      + " \\(more than agentwire.pools.wait-warn-ms=100\\).*"),
+                      + " \\(more than agentwire.pools.wait-warn-ms=350\\).*"),
           warning.getMessage());
     } finally {
+      warnings.close();
+      caller.shutdownNow();
       oneThread.shutdownNow();
     }
   }
@@ -525,25 +537,5 @@ class ToolDispatcherTest {
 
   private static PoolWaits waits(long warnMs) {
     return new PoolWaits(warnMs);
-  }
-
-  private BlockingQueue<LogRecord> captureWaits() {
-    BlockingQueue<LogRecord> records = new LinkedBlockingQueue<>();
-    waitsLog.addHandler(
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            if (record.getMessage().contains(" of run " + runId + " ")) {
-              records.add(record);
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        });
-    return records;
   }
 }
