@@ -12,6 +12,10 @@ import java.util.Map;
 @ApplicationScoped
 public class CalculatorTool implements Tool {
 
+  private static final JsonObject PARAMETERS =
+      Schemas.object(
+          "expression", Schemas.string("the expression, for example (17 * 23) + 4"), true);
+
   /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
@@ -23,8 +27,7 @@ public class CalculatorTool implements Tool {
 
   @Override
   public JsonObject parameters() {
-    return Schemas.object(
-        "expression", Schemas.string("the expression, for example (17 * 23) + 4"), true);
+    return PARAMETERS;
   }
 
   @Override

@@ -18,6 +18,12 @@ import java.util.Map;
 @ApplicationScoped
 public class ClockTool implements Tool {
 
+  private static final JsonObject PARAMETERS =
+      Schemas.object(
+          "zone",
+          Schemas.string("an IANA time zone such as Europe/Paris; UTC when left out"),
+          false);
+
   /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
@@ -38,8 +44,7 @@ public class ClockTool implements Tool {
 
   @Override
   public JsonObject parameters() {
-    return Schemas.object(
-        "zone", Schemas.string("an IANA time zone such as Europe/Paris; UTC when left out"), false);
+    return PARAMETERS;
   }
 
   @Override

@@ -8,6 +8,9 @@ import jakarta.json.JsonValue;
 @ApplicationScoped
 public class FailTool implements Tool {
 
+  private static final JsonObject PARAMETERS =
+      Schemas.object("message", Schemas.string("the error message"), false);
+
   @Override
   public String description() {
     return "Always fails with the given message (for demonstrations and tests).";
@@ -15,7 +18,7 @@ public class FailTool implements Tool {
 
   @Override
   public JsonObject parameters() {
-    return Schemas.object("message", Schemas.string("the error message"), false);
+    return PARAMETERS;
   }
 
   @Override

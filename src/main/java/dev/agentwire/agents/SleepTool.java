@@ -17,6 +17,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class SleepTool implements Tool {
 
+  private static final JsonObject PARAMETERS =
+      Schemas.object("ms", Schemas.integer("how long to wait, in milliseconds"), true);
+
   /** Made once: each {@code Json.createObjectBuilder} would look the JSON-P provider up again. */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
@@ -29,7 +32,7 @@ public class SleepTool implements Tool {
 
   @Override
   public JsonObject parameters() {
-    return Schemas.object("ms", Schemas.integer("how long to wait, in milliseconds"), true);
+    return PARAMETERS;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.agentwire.agents;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
@@ -30,7 +29,7 @@ public interface Tool {
    * {@code required}), for a model that writes the arguments. By default: any object.
    */
   default JsonObject parameters() {
-    return Json.createObjectBuilder().add("type", "object").build();
+    return Schemas.ANY_OBJECT;
   }
 
   /** The result; any JSON value. */

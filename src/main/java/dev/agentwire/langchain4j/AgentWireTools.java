@@ -22,9 +22,15 @@ import java.util.Set;
 public final class AgentWireTools {
 
   private final Map<String, Tool> tools;
+  private final List<ToolSpecification> specifications;
 
   private AgentWireTools(Map<String, Tool> tools) {
     this.tools = tools;
+    List<ToolSpecification> all = new ArrayList<>();
+    for (Tool tool : tools.values()) {
+      all.add(specification(tool));
+    }
+    this.specifications = List.copyOf(all); // once, not per model request
   }
 
   /**
@@ -59,11 +65,7 @@ public final class AgentWireTools {
 
   /** The specification the model is given, one per tool. */
   public List<ToolSpecification> specifications() {
-    List<ToolSpecification> all = new ArrayList<>();
-    for (Tool tool : tools.values()) {
-      all.add(specification(tool));
-    }
-    return all;
+    return specifications;
   }
 
   static ToolSpecification specification(Tool tool) {
