@@ -101,12 +101,16 @@ class LlmAgentIT {
       int before = STUB.exchanges().size();
       JsonObject accepted = client.startRun("slow", "llm", "slow: 200");
       String runId = accepted.getString("run_id");
-      client.awaitCount(
-          m ->
-              runId.equals(m.getString("run_id", null))
-                  && "agent_output_delta".equals(m.getString("type")),
-          3,
-          "three deltas");
+      try {
+        client.awaitCount(
+            m ->
+                runId.equals(m.getString("run_id", null))
+                    && "agent_output_delta".equals(m.getString("type")),
+            3,
+            "three deltas");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; " + STUB.describe(), e);
+      }
       client.send("{\"type\":\"cancel_run\",\"run_id\":\"" + runId + "\",\"request_id\":\"c\"}");
       List<JsonObject> events = client.runEvents(runId);
 

@@ -21,6 +21,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The scenario a user meets, at the default settings, against the WAR started as the README's run
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * calls. The stalled tab is closed in the end; resuming from the last event it processed, it gets
  * every event it missed, exactly once, in order: the same stream the other tab saw.
  */
+@Execution(ExecutionMode.CONCURRENT) // mostly waits out the idle timeout: runs beside other ITs
 class StalledTabResumesIT {
 
   private static final int PORT = 18281;

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local OpenAI-compatible chat completions server for tests: {@code POST /v1/chat/completions}
@@ -64,6 +65,11 @@ public final class OpenAiStub implements AutoCloseable {
     public String ending() {
       return ending;
     }
+
+    @Override
+    public String toString() {
+      return lastUserMessage(request) + " -> " + ending;
+    }
   }
 
   static final int USAGE_PROMPT = 21;
@@ -72,6 +78,7 @@ public final class OpenAiStub implements AutoCloseable {
   private final ServerSocket server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final AtomicInteger connections = new AtomicInteger();
 
   private OpenAiStub(ServerSocket server) {
     this.server = server;
@@ -97,6 +104,11 @@ public final class OpenAiStub implements AutoCloseable {
     return List.copyOf(exchanges);
   }
 
+  /** What the stub has seen, for a failure message: connections accepted, every exchange. */
+  public String describe() {
+    return "OpenAI stub: " + connections.get() + " connections, exchanges " + exchanges;
+  }
+
   @Override
   public void close() {
     try {
@@ -111,6 +123,7 @@ public final class OpenAiStub implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
+        connections.incrementAndGet();
         threads.execute(() -> serve(socket));
       } catch (IOException e) {
         return; // closed
