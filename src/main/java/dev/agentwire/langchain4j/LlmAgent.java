@@ -8,6 +8,8 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -61,6 +63,9 @@ public class LlmAgent implements Agent {
 
   @Inject @Any Instance<Tool> toolBeans;
 
+  /** Starts each model stream, off the run's thread (see {@link StreamingRun}). */
+  @Resource ManagedExecutorService starter;
+
   private StreamingChatModel chatModel;
   private AgentWireTools tools;
 
@@ -98,6 +103,7 @@ public class LlmAgent implements Agent {
     return StreamingRun.stream(
         context,
         tools,
+        starter,
         provider ->
             AiServices.builder(Assistant.class)
                 .streamingChatModel(chatModel)

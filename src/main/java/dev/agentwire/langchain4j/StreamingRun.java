@@ -22,12 +22,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 
 /**
  * Runs a LangChain4j {@link TokenStream} as one AgentWire run. LangChain4j calls back on its own
@@ -46,6 +49,12 @@ import java.util.logging.Logger;
  *
  * A cancelled run cancels the model's stream ({@link StreamingHandle#cancel()}) and any tool call
  * in progress.
+ *
+ * <p>The stream is started on another thread, never the run's: LangChain4j 1.19's JDK HTTP client
+ * reads the response in a {@code thenAccept} on the request's future, which runs on the caller's
+ * thread when the response has already arrived by then. On the run's thread that would read the
+ * whole answer before the run took a single step from its queue: no delta until the end, and no
+ * cancel (seen under load, with a local model that answers within a millisecond).
  */
 public final class StreamingRun {
 
@@ -74,11 +83,13 @@ public final class StreamingRun {
   private final AgentWireTools tools;
   private final BlockingQueue<Step> steps = new LinkedBlockingQueue<>();
   private final AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+  private final Executor starter;
   private boolean over; // guarded by steps
 
-  private StreamingRun(AgentContext context, AgentWireTools tools) {
+  private StreamingRun(AgentContext context, AgentWireTools tools, Executor starter) {
     this.context = context;
     this.tools = tools;
+    this.starter = starter;
   }
 
   /**
@@ -94,13 +105,38 @@ public final class StreamingRun {
    *         .chat(context.input()));
    * }</pre>
    *
+   * The stream is started through the container's default {@code ManagedExecutorService}.
+   *
    * @throws RunCancelledException when the run is cancelled
    * @throws AgentFailure with code {@code llm_error} when the model's stream fails
    */
   public static String stream(
       AgentContext context, AgentWireTools tools, Function<ToolProvider, TokenStream> start)
       throws InterruptedException, AgentFailure {
-    return new StreamingRun(context, tools).run(start);
+    return stream(context, tools, defaultStarter(), start);
+  }
+
+  /**
+   * As {@link #stream(AgentContext, AgentWireTools, Function)}, with the executor that starts the
+   * stream (its task returns as soon as the request is sent, unless the model has answered by
+   * then).
+   */
+  public static String stream(
+      AgentContext context,
+      AgentWireTools tools,
+      Executor starter,
+      Function<ToolProvider, TokenStream> start)
+      throws InterruptedException, AgentFailure {
+    return new StreamingRun(context, tools, starter).run(start);
+  }
+
+  /** The container's default managed executor; outside a container, a thread per stream. */
+  private static Executor defaultStarter() {
+    try {
+      return (Executor) new InitialContext().lookup("java:comp/DefaultManagedExecutorService");
+    } catch (NamingException e) {
+      return task -> new Thread(task, "agentwire-llm-start").start();
+    }
   }
 
   private String run(Function<ToolProvider, TokenStream> start)
@@ -110,12 +146,26 @@ public final class StreamingRun {
         .onPartialResponseWithContext(
             (partial, streaming) -> {
               handle.set(streaming.streamingHandle());
-              queue(new Delta(partial.text()));
+              if (!queue(new Delta(partial.text()))) {
+                streaming.streamingHandle().cancel(); // the run ended before the stream did
+              }
             })
         .onPartialThinking(thinking -> queue(new Thought(thinking.text())))
         .onCompleteResponse(response -> queue(new Done(response)))
-        .onError(failure -> queue(new Failed(failure)))
-        .start();
+        .onError(failure -> queue(new Failed(failure)));
+    starter.execute(
+        () -> {
+          synchronized (steps) {
+            if (over) {
+              return; // cancelled before the stream started: never ask the model
+            }
+          }
+          try {
+            stream.start();
+          } catch (RuntimeException | Error e) {
+            queue(new Failed(e));
+          }
+        });
     ThinkingSteps thinking = new ThinkingSteps(context::think);
     StringBuilder answer = new StringBuilder();
     String carried = "";
@@ -187,17 +237,21 @@ public final class StreamingRun {
     }
   }
 
-  /** Queues a step for the run's thread; after the run is over, a tool call is refused at once. */
-  private void queue(Step step) {
+  /**
+   * Queues a step for the run's thread; false after the run is over (a tool call is then refused at
+   * once).
+   */
+  private boolean queue(Step step) {
     synchronized (steps) {
       if (!over) {
         steps.add(step);
-        return;
+        return true;
       }
     }
     if (step instanceof Call call) {
       call.result().cancel(false);
     }
+    return false;
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.agentwire.testing.Await;
 import dev.agentwire.testing.Deployments;
 import dev.agentwire.testing.OpenAiStub;
 import dev.agentwire.testing.RunInvariants;
+import dev.agentwire.testing.Scrape;
 import dev.agentwire.testing.WireClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -109,7 +110,20 @@ class LlmAgentIT {
             3,
             "three deltas");
       } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; " + STUB.describe(), e);
+        // What the model's side and the server's side had done by then: a stream never asked
+        // for, deltas emitted but not delivered, or a writer held up.
+        String server =
+            Scrape.of(base)
+                .text()
+                .lines()
+                .filter(
+                    line ->
+                        line.startsWith("agentwire_writer")
+                            || line.contains("agent_output_delta")
+                            || line.startsWith("agentwire_pool_waits"))
+                .collect(Collectors.joining("; "));
+        throw new AssertionError(
+            e.getMessage() + "; " + STUB.describe() + "; server: " + server, e);
       }
       client.send("{\"type\":\"cancel_run\",\"run_id\":\"" + runId + "\",\"request_id\":\"c\"}");
       List<JsonObject> events = client.runEvents(runId);

@@ -18,6 +18,14 @@ import dev.agentwire.events.Utf8;
 import dev.agentwire.testing.Await;
 import dev.agentwire.testing.LogCapture;
 import dev.agentwire.testing.OpenAiStub;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import jakarta.json.JsonObject;
@@ -206,6 +214,87 @@ class StreamingRunTest {
         () -> exchange.ending().equals("aborted"),
         Duration.ofSeconds(10),
         "the stub to see its stream abandoned");
+  }
+
+  /**
+   * LangChain4j's JDK HTTP client reads the answer on the thread that started the stream when the
+   * answer is there before it attaches its reader (a fast local model, a loaded machine). A model
+   * that always streams so must still give deltas as they come, and a cancel that stops it.
+   */
+  @Test
+  void aModelThatStreamsOnTheStartingThreadStillStreamsAndCancels() throws Exception {
+    SameThreadModel same = new SameThreadModel(500, 20);
+    Recorder context = new Recorder("anything");
+    context.cancelAfterDeltas = 3;
+
+    assertThrows(
+        RunCancelledException.class,
+        () ->
+            StreamingRun.stream(
+                context,
+                tools,
+                provider ->
+                    AiServices.builder(LlmAgent.Assistant.class)
+                        .streamingChatModel(same)
+                        .build()
+                        .chat(context.input())));
+
+    assertTrue(same.streamedOn != Thread.currentThread(), "the model ran on the run's thread");
+    Await.until(same.handle::isCancelled, Duration.ofSeconds(5), "the stream to be cancelled");
+    Await.until(() -> same.finished, Duration.ofSeconds(5), "the model to stop streaming");
+    assertTrue(same.sent < 50, "the model streamed on after the cancel: " + same.sent + " pieces");
+  }
+
+  /** Streams its pieces in {@code doChat}, on the caller's thread, until cancelled. */
+  private static final class SameThreadModel implements StreamingChatModel {
+    final int pieces;
+    final long pauseMillis;
+    final StreamingHandle handle =
+        new StreamingHandle() {
+          private volatile boolean cancelled;
+
+          @Override
+          public void cancel() {
+            cancelled = true;
+          }
+
+          @Override
+          public boolean isCancelled() {
+            return cancelled;
+          }
+        };
+    volatile Thread streamedOn;
+    volatile int sent;
+    volatile boolean finished;
+
+    SameThreadModel(int pieces, long pauseMillis) {
+      this.pieces = pieces;
+      this.pauseMillis = pauseMillis;
+    }
+
+    @Override
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+      streamedOn = Thread.currentThread();
+      StringBuilder text = new StringBuilder();
+      try {
+        for (int i = 0; i < pieces && !handle.isCancelled(); i++) {
+          String piece = "tick " + i + ". ";
+          text.append(piece);
+          handler.onPartialResponse(new PartialResponse(piece), new PartialResponseContext(handle));
+          sent = i + 1;
+          Thread.sleep(pauseMillis);
+        }
+        if (!handle.isCancelled()) {
+          handler.onCompleteResponse(
+              ChatResponse.builder().aiMessage(AiMessage.from(text.toString())).build());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        handler.onError(e);
+      } finally {
+        finished = true;
+      }
+    }
   }
 
   private String run(Recorder context) throws Exception {

@@ -44,6 +44,13 @@ class SlowReaderIT {
   private static final int FLOOD_EVENTS = 4_000;
   private static final int FLOOD_CHARS = 2_000;
 
+  /**
+   * About 2 MB/s: the stalled tab's backlog grows for about a second before retention overtakes it,
+   * long enough for the 50 ms sampler to see it (unpaced, a fast machine produced and closed it
+   * between two samples: CI saw no backlog at all).
+   */
+  private static final int FLOOD_PAUSE_MILLIS = 1;
+
   @Deployment(testable = false)
   static WebArchive deployment() {
     return Deployments.agentwire("agentwire.history.max-bytes-per-user=" + HISTORY_BYTES)
@@ -64,6 +71,8 @@ class SlowReaderIT {
               + FLOOD_EVENTS
               + " "
               + FLOOD_CHARS
+              + " "
+              + FLOOD_PAUSE_MILLIS
               + "\",\"request_id\":\"flood\"}");
       AtomicLong largestBacklog = new AtomicLong();
       AtomicBoolean sampling = new AtomicBoolean(true);
