@@ -1,5 +1,12 @@
 # Shared by bench/run.sh and bench/profile.sh: building, starting and stopping the targets, and
-# running the load generator. Servers run on CPU 0, the load generator on CPU 1.
+# running the load generator. Servers run on CPU 0, the load generator on CPU 1; the environment
+# can change that and the Payara Micro that runs AgentWire:
+#   SERVER_CPUS=0,1 LOADGEN_CPUS=0,1     the server on both cores (bench/cores.sh does this)
+#   PAYARA_JAR=/path/payara-micro-7.jar SERVER_JAVA=/path/jdk-21+/bin/java   another Payara Micro
+SERVER_CPUS=${SERVER_CPUS:-0}
+LOADGEN_CPUS=${LOADGEN_CPUS:-1}
+PAYARA_JAR=${PAYARA_JAR:-target/payara-micro.jar}
+SERVER_JAVA=${SERVER_JAVA:-java}
 PORT=18080
 OUT=target/bench
 SECRET="bench-secret-that-is-long-enough-for-hs256"
@@ -25,7 +32,7 @@ build_peers() {
   mvn -q -B -f bench/spring/pom.xml package
 }
 
-# Starts a target on 127.0.0.1:$PORT pinned to CPU 0 and waits until it accepts connections.
+# Starts a target on 127.0.0.1:$PORT pinned to $SERVER_CPUS and waits until it accepts connections.
 #   start_server TARGET [extra JVM option]
 start_server() {
   local target=$1 jvm_extra=${2:-} ready log=$OUT/$1-server.log
@@ -35,16 +42,16 @@ start_server() {
       [[ $target == bare ]] && war=$OUT/bare.war context=bare
       AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
       AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
-        taskset -c 0 java -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar target/payara-micro.jar \
+        taskset -c "$SERVER_CPUS" "$SERVER_JAVA" -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar "$PAYARA_JAR" \
           --deploy "$war" --contextroot "$context" --port $PORT --nohazelcast \
           --prebootcommandfile server-config/pre-boot-commands.asadmin \
           --postbootcommandfile server-config/post-boot-commands.asadmin > "$log" 2>&1 &
       ready="Payara Micro URLs" ;;
     node-ws)
-      taskset -c 0 node bench/node/server.js $PORT > "$log" 2>&1 &
+      taskset -c "$SERVER_CPUS" node bench/node/server.js $PORT > "$log" 2>&1 &
       ready="listening on $PORT" ;;
     spring)
-      taskset -c 0 java -Xmx1g $jvm_extra -jar bench/spring/target/bench-spring.jar $PORT > "$log" 2>&1 &
+      taskset -c "$SERVER_CPUS" java -Xmx1g $jvm_extra -jar bench/spring/target/bench-spring.jar $PORT > "$log" 2>&1 &
       ready="listening on $PORT" ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
@@ -74,13 +81,13 @@ target_url() {
   esac
 }
 
-# The load generator on CPU 1: load SCENARIO TARGET [options…]; prints one line of JSON.
+# The load generator on $LOADGEN_CPUS: load SCENARIO TARGET [options…]; prints one line of JSON.
 load() {
   local scenario=$1 target=$2
   shift 2
   local mode=echo5
   [[ $target == agentwire* ]] && mode=$target
-  taskset -c 1 java -Xmx2g -Xss512k bench/load/LoadGenerator.java "$scenario" "$(target_url "$target")" "$mode" "$SECRET" "$@"
+  taskset -c "$LOADGEN_CPUS" java -Xmx2g -Xss512k bench/load/LoadGenerator.java "$scenario" "$(target_url "$target")" "$mode" "$SECRET" "$@"
 }
 load_saturate() { load saturate "$1" --connections "$2" --seconds "$3"; }
 
