@@ -2,7 +2,10 @@
 # running the load generator. Servers run on CPU 0, the load generator on CPU 1; the environment
 # can change that and the Payara Micro that runs AgentWire:
 #   SERVER_CPUS=0,1 LOADGEN_CPUS=0,1     the server on both cores (bench/cores.sh does this)
-#   PAYARA_JAR=/path/payara-micro-7.jar SERVER_JAVA=/path/jdk-21+/bin/java   another Payara Micro
+#   PAYARA_JAR=/path/payara-micro.jar SERVER_JAVA=/path/bin/java   another Payara Micro for AgentWire
+# The target agentwire-payara7 is AgentWire (the mission's run) on Payara Micro 7 (Jakarta EE 11,
+# Java 21+), beside agentwire in one run: bench/payara7.sh fetches it and sets PAYARA7_JAR and
+# PAYARA7_JAVA.
 SERVER_CPUS=${SERVER_CPUS:-0}
 LOADGEN_CPUS=${LOADGEN_CPUS:-1}
 PAYARA_JAR=${PAYARA_JAR:-target/payara-micro.jar}
@@ -37,12 +40,16 @@ build_peers() {
 start_server() {
   local target=$1 jvm_extra=${2:-} ready log=$OUT/$1-server.log
   case $target in
-    agentwire | agentwire-think3 | bare)
-      local war=target/agentwire.war context=agentwire
+    agentwire | agentwire-think3 | agentwire-payara7 | bare)
+      local war=target/agentwire.war context=agentwire jar=$PAYARA_JAR java=$SERVER_JAVA
       [[ $target == bare ]] && war=$OUT/bare.war context=bare
+      if [[ $target == agentwire-payara7 ]]; then
+        jar=${PAYARA7_JAR:?agentwire-payara7 needs PAYARA7_JAR (bench/payara7.sh sets it)}
+        java=${PAYARA7_JAVA:?agentwire-payara7 needs PAYARA7_JAVA, a Java 21 or newer}
+      fi
       AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
       AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
-        taskset -c "$SERVER_CPUS" "$SERVER_JAVA" -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar "$PAYARA_JAR" \
+        taskset -c "$SERVER_CPUS" "$java" -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -jar "$jar" \
           --deploy "$war" --contextroot "$context" --port $PORT --nohazelcast \
           --prebootcommandfile server-config/pre-boot-commands.asadmin \
           --postbootcommandfile server-config/post-boot-commands.asadmin > "$log" 2>&1 &
@@ -75,7 +82,7 @@ stop_server() {
 
 target_url() {
   case $1 in
-    agentwire | agentwire-think3) echo "ws://127.0.0.1:$PORT/agentwire/ws" ;;
+    agentwire*) echo "ws://127.0.0.1:$PORT/agentwire/ws" ;;
     bare) echo "ws://127.0.0.1:$PORT/bare/ws" ;;
     *) echo "ws://127.0.0.1:$PORT/ws" ;;
   esac

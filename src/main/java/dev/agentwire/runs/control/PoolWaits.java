@@ -2,20 +2,30 @@ package dev.agentwire.runs.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs and tool calls that waited for a container thread longer than {@code
- * agentwire.pools.wait-warn-ms}: each is logged at WARNING and counted by pool. A starved pool
- * shows up to users as runs that start late and tools that take long, so it must not stay silent;
- * the fix is the pool's size (see server-config/README.md).
+ * agentwire.pools.wait-warn-ms}: each is counted by pool, and logged at WARNING, at most once per
+ * pool every {@link #LOG_EVERY_MS} (the next warning says how many waited meanwhile). A starved
+ * pool shows up to users as runs that start late and tools that take long, so it must not stay
+ * silent; but a pool starved under load starves thousands of runs a second, and a warning for each
+ * (35,000 lines in 20 s in the benchmark's overload) would add to the load it reports. The fix is
+ * the pool's size (see server-config/README.md).
  */
 @ApplicationScoped
 public class PoolWaits {
 
   static final long DEFAULT_WARN_MS = 2_000;
+
+  /** At most one warning per pool in this time; the waits between are counted, then summed up. */
+  static final long LOG_EVERY_MS = 10_000;
+
   private static final Logger LOG = Logger.getLogger(PoolWaits.class.getName());
 
   /** The container pools AgentWire's work waits for. */
@@ -39,8 +49,17 @@ public class PoolWaits {
     }
   }
 
-  private final LongAdder runs = new LongAdder();
-  private final LongAdder tools = new LongAdder();
+  /** Per pool: waits counted, the time of the last warning, waits not logged since. */
+  private static final class Waits {
+    final LongAdder total = new LongAdder();
+    final AtomicLong lastLogged = new AtomicLong();
+    final LongAdder unlogged = new LongAdder();
+    volatile boolean logged;
+  }
+
+  private final Waits runs = new Waits();
+  private final Waits tools = new Waits();
+  private final LongSupplier nanoTime;
   private long warnMs;
 
   public PoolWaits() {
@@ -48,7 +67,12 @@ public class PoolWaits {
   }
 
   PoolWaits(long warnMs) {
+    this(warnMs, System::nanoTime);
+  }
+
+  PoolWaits(long warnMs, LongSupplier nanoTime) {
     this.warnMs = warnMs;
+    this.nanoTime = nanoTime;
   }
 
   @Inject
@@ -68,7 +92,17 @@ public class PoolWaits {
 
   /** Reports that {@code what} of run {@code runId} has waited {@code waitedMs} for a thread. */
   public void waited(Pool pool, String what, String runId, long waitedMs) {
-    (pool == Pool.RUNS ? runs : tools).increment();
+    Waits waits = waits(pool);
+    waits.total.increment();
+    long now = nanoTime.getAsLong();
+    long last = waits.lastLogged.get();
+    boolean due = !waits.logged || now - last >= TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
+    if (!due || !waits.lastLogged.compareAndSet(last, now)) {
+      waits.unlogged.increment();
+      return;
+    }
+    waits.logged = true;
+    long meanwhile = waits.unlogged.sumThenReset();
     LOG.warning(
         () ->
             what
@@ -80,11 +114,23 @@ public class PoolWaits {
                 + pool.description
                 + " (more than agentwire.pools.wait-warn-ms="
                 + warnMs
-                + "): the pool is too small for the load; see server-config/README.md");
+                + "): the pool is too small for the load; see server-config/README.md"
+                + (meanwhile > 0
+                    ? ". " + meanwhile + " more waited that long since the last such warning"
+                    : "")
+                + ". Further waits in the next "
+                + LOG_EVERY_MS / 1000
+                + " s are counted (agentwire_pool_waits_total{pool=\""
+                + pool.label
+                + "\"}), not logged one by one");
   }
 
   /** Waits reported for the pool since the server started. */
   public long total(Pool pool) {
-    return (pool == Pool.RUNS ? runs : tools).sum();
+    return waits(pool).total.sum();
+  }
+
+  private Waits waits(Pool pool) {
+    return pool == Pool.RUNS ? runs : tools;
   }
 }
