@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Payara Micro 7 route (docs/performance.md): AgentWire's WAR, unchanged, on Payara Micro 7
 # (Jakarta EE 11) beside Payara Micro 6 and Node ws, in one run of bench/run.sh.
-#   bench/payara7.sh                 2 rounds (about 20 minutes)
+#   bench/payara7.sh                 2 rounds (about 25 minutes)
 #   BENCH_ROUNDS=1 bench/payara7.sh
 # Payara Micro 7 needs Java 21 or newer: PAYARA7_JAVA, or the Temurin 25 this kind of machine has.
 set -euo pipefail

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -153,19 +154,24 @@ public final class StreamingRun {
         .onPartialThinking(thinking -> queue(new Thought(thinking.text())))
         .onCompleteResponse(response -> queue(new Done(response)))
         .onError(failure -> queue(new Failed(failure)));
-    starter.execute(
-        () -> {
-          synchronized (steps) {
-            if (over) {
-              return; // cancelled before the stream started: never ask the model
+    try {
+      starter.execute(
+          () -> {
+            synchronized (steps) {
+              if (over) {
+                return; // cancelled before the stream started: never ask the model
+              }
             }
-          }
-          try {
-            stream.start();
-          } catch (RuntimeException | Error e) {
-            queue(new Failed(e));
-          }
-        });
+            try {
+              stream.start();
+            } catch (RuntimeException | Error e) {
+              queue(new Failed(e));
+            }
+          });
+    } catch (RejectedExecutionException e) { // the executor is shutting down or full
+      LOG.log(Level.WARNING, "could not start the model's stream in run " + context.runId(), e);
+      throw new AgentFailure("llm_error", "could not start the model's stream: " + describe(e));
+    }
     ThinkingSteps thinking = new ThinkingSteps(context::think);
     StringBuilder answer = new StringBuilder();
     String carried = "";

@@ -2,6 +2,7 @@ package dev.agentwire.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
@@ -223,9 +225,9 @@ class StreamingRunTest {
    */
   @Test
   void aModelThatStreamsOnTheStartingThreadStillStreamsAndCancels() throws Exception {
-    SameThreadModel same = new SameThreadModel(500, 20);
     Recorder context = new Recorder("anything");
     context.cancelAfterDeltas = 3;
+    SameThreadModel same = new SameThreadModel(500, context);
 
     assertThrows(
         RunCancelledException.class,
@@ -240,15 +242,48 @@ class StreamingRunTest {
                         .chat(context.input())));
 
     assertTrue(same.streamedOn != Thread.currentThread(), "the model ran on the run's thread");
+    assertNull(same.unreported, () -> "while the model streamed: " + same.unreported);
     Await.until(same.handle::isCancelled, Duration.ofSeconds(5), "the stream to be cancelled");
     Await.until(() -> same.finished, Duration.ofSeconds(5), "the model to stop streaming");
     assertTrue(same.sent < 50, "the model streamed on after the cancel: " + same.sent + " pieces");
   }
 
-  /** Streams its pieces in {@code doChat}, on the caller's thread, until cancelled. */
+  @Test
+  void aStreamThatCannotBeStartedFailsTheRunLoudly() {
+    Recorder context = new Recorder("stream: never sent");
+    int before = stub.exchanges().size();
+
+    try (LogCapture log = LogCapture.of(StreamingRun.class)) {
+      AgentFailure failure =
+          assertThrows(
+              AgentFailure.class,
+              () ->
+                  StreamingRun.stream(
+                      context,
+                      tools,
+                      task -> {
+                        throw new RejectedExecutionException("shutting down");
+                      },
+                      provider ->
+                          AiServices.builder(LlmAgent.Assistant.class)
+                              .streamingChatModel(model)
+                              .build()
+                              .chat(context.input())));
+
+      assertEquals("llm_error", failure.code());
+      assertTrue(failure.getMessage().contains("shutting down"), failure.getMessage());
+      assertEquals(Level.WARNING, log.all().get(0).getLevel());
+      assertEquals(before, stub.exchanges().size(), "the model was asked nonetheless");
+    }
+  }
+
+  /**
+   * Streams its pieces in {@code doChat}, on the caller's thread, until cancelled; each piece only
+   * once the run has reported the one before (as a slow model would), or gives up after 5 s.
+   */
   private static final class SameThreadModel implements StreamingChatModel {
     final int pieces;
-    final long pauseMillis;
+    final Recorder run;
     final StreamingHandle handle =
         new StreamingHandle() {
           private volatile boolean cancelled;
@@ -266,10 +301,11 @@ class StreamingRunTest {
     volatile Thread streamedOn;
     volatile int sent;
     volatile boolean finished;
+    volatile AssertionError unreported;
 
-    SameThreadModel(int pieces, long pauseMillis) {
+    SameThreadModel(int pieces, Recorder run) {
       this.pieces = pieces;
-      this.pauseMillis = pauseMillis;
+      this.run = run;
     }
 
     @Override
@@ -282,15 +318,20 @@ class StreamingRunTest {
           text.append(piece);
           handler.onPartialResponse(new PartialResponse(piece), new PartialResponseContext(handle));
           sent = i + 1;
-          Thread.sleep(pauseMillis);
+          String sentSoFar = text.toString();
+          Await.until(
+              () -> handle.isCancelled() || String.join("", run.deltas).equals(sentSoFar),
+              Duration.ofSeconds(5),
+              "piece " + i + " reported as a delta");
         }
         if (!handle.isCancelled()) {
           handler.onCompleteResponse(
               ChatResponse.builder().aiMessage(AiMessage.from(text.toString())).build());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        handler.onError(e);
+      } catch (AssertionError e) {
+        unreported = e; // the run took no step while the model streamed: checked by the test
+        handler.onCompleteResponse(
+            ChatResponse.builder().aiMessage(AiMessage.from(text.toString())).build());
       } finally {
         finished = true;
       }

@@ -44,13 +44,6 @@ class SlowReaderIT {
   private static final int FLOOD_EVENTS = 4_000;
   private static final int FLOOD_CHARS = 2_000;
 
-  /**
-   * About 2 MB/s: the stalled tab's backlog grows for about a second before retention overtakes it,
-   * long enough for the 50 ms sampler to see it (unpaced, a fast machine produced and closed it
-   * between two samples: CI saw no backlog at all).
-   */
-  private static final int FLOOD_PAUSE_MILLIS = 1;
-
   @Deployment(testable = false)
   static WebArchive deployment() {
     return Deployments.agentwire("agentwire.history.max-bytes-per-user=" + HISTORY_BYTES)
@@ -71,8 +64,7 @@ class SlowReaderIT {
               + FLOOD_EVENTS
               + " "
               + FLOOD_CHARS
-              + " "
-              + FLOOD_PAUSE_MILLIS
+              + " hold"
               + "\",\"request_id\":\"flood\"}");
       AtomicLong largestBacklog = new AtomicLong();
       AtomicBoolean sampling = new AtomicBoolean(true);
@@ -96,6 +88,17 @@ class SlowReaderIT {
                 }
               });
       sampler.start();
+      // The flood holds once the stalled tab's backlog is 256 KiB (less than retention keeps) until
+      // it is seen from outside; then it goes on and overtakes the tab. Unheld, a fast machine
+      // produced the backlog and closed the tab between two samples (CI once saw none).
+      Await.until(
+          () -> largestBacklog.get() > 0,
+          Duration.ofSeconds(30),
+          "a backlog for the stalled tab while the flood is held");
+      String released = bystander.startRun("release", "flood", "release").getString("run_id");
+      List<JsonObject> release = bystander.runEvents(released);
+      assertEquals(
+          "succeeded", release.get(release.size() - 1).getJsonObject("data").getString("status"));
       long duringMs = slowestOf(bystander, 10, "during");
       Await.until(this::noRunActive, Duration.ofSeconds(60), "the flood run ending");
       sampling.set(false);

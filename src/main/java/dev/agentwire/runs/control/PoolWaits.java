@@ -52,13 +52,16 @@ public class PoolWaits {
   /** Per pool: waits counted, the time of the last warning, waits not logged since. */
   private static final class Waits {
     final LongAdder total = new LongAdder();
-    final AtomicLong lastLogged = new AtomicLong();
+    final AtomicLong lastLogged;
     final LongAdder unlogged = new LongAdder();
-    volatile boolean logged;
+
+    Waits(long now) {
+      lastLogged = new AtomicLong(now - TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS)); // log at once
+    }
   }
 
-  private final Waits runs = new Waits();
-  private final Waits tools = new Waits();
+  private final Waits runs;
+  private final Waits tools;
   private final LongSupplier nanoTime;
   private long warnMs;
 
@@ -73,6 +76,8 @@ public class PoolWaits {
   PoolWaits(long warnMs, LongSupplier nanoTime) {
     this.warnMs = warnMs;
     this.nanoTime = nanoTime;
+    this.runs = new Waits(nanoTime.getAsLong());
+    this.tools = new Waits(nanoTime.getAsLong());
   }
 
   @Inject
@@ -96,12 +101,11 @@ public class PoolWaits {
     waits.total.increment();
     long now = nanoTime.getAsLong();
     long last = waits.lastLogged.get();
-    boolean due = !waits.logged || now - last >= TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
+    boolean due = now - last >= TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
     if (!due || !waits.lastLogged.compareAndSet(last, now)) {
       waits.unlogged.increment();
       return;
     }
-    waits.logged = true;
     long meanwhile = waits.unlogged.sumThenReset();
     LOG.warning(
         () ->
