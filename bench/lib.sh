@@ -6,6 +6,9 @@
 # The target agentwire-payara7 is AgentWire (the mission's run) on Payara Micro 7 (Jakarta EE 11,
 # Java 21+), beside agentwire in one run: bench/payara7.sh fetches it and sets PAYARA7_JAR and
 # PAYARA7_JAVA.
+# The targets agentwire-wildfly and agentwire-liberty are the same WAR and runs on WildFly 37 and
+# Open Liberty 25, configured by server-config/ as the README's "Deploy to your server" says
+# (bench/servers.sh prepares them with the -Pwildfly and -Pliberty builds and runs them).
 SERVER_CPUS=${SERVER_CPUS:-0}
 LOADGEN_CPUS=${LOADGEN_CPUS:-1}
 PAYARA_JAR=${PAYARA_JAR:-target/payara-micro.jar}
@@ -54,6 +57,32 @@ start_server() {
           --prebootcommandfile server-config/pre-boot-commands.asadmin \
           --postbootcommandfile server-config/post-boot-commands.asadmin > "$log" 2>&1 &
       ready="Payara Micro URLs" ;;
+    agentwire-wildfly)
+      local home=$OUT/wildfly
+      [[ -d target/servers/wildfly-37.0.1.Final ]] || { echo "no WildFly: run bench/servers.sh" >&2; exit 2; }
+      rm -rf "$home" && cp -r target/servers/wildfly-37.0.1.Final "$home"
+      cp target/agentwire.war "$home/standalone/deployments/"
+      AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
+      AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
+      JAVA_OPTS="-Xms1g -Xmx1g $jvm_extra -Dfile.encoding=UTF-8 -Djava.net.preferIPv4Stack=true" \
+        taskset -c "$SERVER_CPUS" "$home/bin/standalone.sh" -b 127.0.0.1 -Djboss.http.port=$PORT \
+          > "$log" 2>&1 &
+      ready='WFLYSRV0025' ;;
+    agentwire-liberty)
+      local wlp=$OUT/wlp
+      [[ -d target/servers/wlp/usr/servers/agentwire ]] || { echo "no Open Liberty: run bench/servers.sh" >&2; exit 2; }
+      rm -rf "$wlp" && cp -r target/servers/wlp "$wlp"
+      rm -rf "$wlp/usr/servers/agentwire/configDropins" "$wlp/usr/servers/agentwire/dropins"
+      mkdir -p "$wlp/usr/servers/agentwire/dropins" "$wlp/usr/servers/agentwire/configDropins/overrides"
+      cp target/agentwire.war "$wlp/usr/servers/agentwire/dropins/"
+      # Only the port differs from server-config/liberty/server.xml.
+      printf '<server><httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%s" httpsPort="-1"/>%s</server>\n' \
+        $PORT "${LIBERTY_EXTRA_CONFIG:-}" > "$wlp/usr/servers/agentwire/configDropins/overrides/bench.xml"
+      printf -- '-Xms1g\n-Xmx1g\n-Dfile.encoding=UTF-8\n%s\n' "$jvm_extra" > "$wlp/usr/servers/agentwire/jvm.options"
+      AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
+      AGENTWIRE_WS_RATE_MESSAGES_PER_SECOND=1000000 AGENTWIRE_WS_RATE_BURST=1000000 \
+        taskset -c "$SERVER_CPUS" "$wlp/bin/server" run agentwire > "$log" 2>&1 &
+      ready='CWWKF0011I' ;;
     node-ws)
       taskset -c "$SERVER_CPUS" node bench/node/server.js $PORT > "$log" 2>&1 &
       ready="listening on $PORT" ;;
@@ -64,7 +93,10 @@ start_server() {
   esac
   SERVER=$!
   for _ in $(seq 1 180); do
-    if grep -q "$ready" "$log"; then return 0; fi
+    if grep -q "$ready" "$log"; then
+      [[ $target == agentwire-wildfly || $target == agentwire-liberty ]] && server_java_pid
+      return 0
+    fi
     if ! kill -0 $SERVER 2>/dev/null; then break; fi
     sleep 1
   done
@@ -72,10 +104,28 @@ start_server() {
   exit 1
 }
 
+# WildFly's and Liberty's scripts start the JVM as their child: $SERVER becomes that JVM, whose
+# CPU the load generator measures and which stop_server stops (the script then exits).
+server_java_pid() {
+  [[ $(cat "/proc/$SERVER/comm" 2>/dev/null) == java ]] && return 0 # the script exec'd it
+  local child
+  child=$(pgrep -P "$SERVER" -x java | head -1 || true)
+  if [[ -z $child ]]; then
+    echo "no JVM under the $SERVER process" >&2
+    exit 1
+  fi
+  SERVER_SCRIPT=$SERVER SERVER=$child
+}
+
 stop_server() {
   if [[ -n $SERVER ]]; then
     kill $SERVER 2>/dev/null || true
     wait $SERVER 2>/dev/null || true
+    while kill -0 $SERVER 2>/dev/null; do sleep 0.2; done # not our child when a script started it
+    if [[ -n ${SERVER_SCRIPT:-} ]]; then
+      wait "$SERVER_SCRIPT" 2>/dev/null || true
+      SERVER_SCRIPT=
+    fi
     SERVER=
   fi
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ final class Connection implements Subscriber {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final ClassLoader SEND_CONTEXT = ClassLoader.getPlatformClassLoader();
+  private static final int PING_ATTEMPTS = 5;
+  private static final long PING_RETRY_MS = 20;
   private static final byte[] DRAINED = "agentwire-drained".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEARTBEAT = "agentwire-alive?".getBytes(StandardCharsets.US_ASCII);
   private static final CloseReason OVERFLOWED =
@@ -110,7 +113,17 @@ final class Connection implements Subscriber {
         new TokenBucket(settings.forgivenPerSecond(), settings.maxRejected(), System::nanoTime);
     this.outbox =
         new Outbox(
-            this::write,
+            new Outbox.Transport() {
+              @Override
+              public void send(String frame, Consumer<Throwable> done) {
+                write(frame, done);
+              }
+
+              @Override
+              public void ping(Runnable done) {
+                heartbeatPing(done);
+              }
+            },
             settings.outboxMaxMessages(),
             settings.outboxMaxBytes(),
             new Outbox.Endings() {
@@ -371,10 +384,70 @@ final class Connection implements Subscriber {
                           + " s; reconnect with last_event_id to resume")));
       return;
     }
-    ping(HEARTBEAT);
+    outbox.ping();
   }
 
-  /** Sends a ping beside whatever text is in flight (control frames may interleave). */
+  /**
+   * The heartbeat's ping, on the outbox's turn (never beside a frame), sent from the scheduler: on
+   * some containers a ping is a blocking write, which must not hold up the writer every connection
+   * shares. Open Liberty may still be finishing the frame before when the ping comes ("write not
+   * allowed"), so a refused ping is tried again shortly, a few times, before the turn is given up.
+   */
+  private void heartbeatPing(Runnable done) {
+    schedulePing(done, 1);
+  }
+
+  /**
+   * Submits one attempt with the platform class loader as context class loader (Payara's context
+   * capture then skips its class-path scan, see {@link #write}); the attempt, and the outbox's
+   * continuation, run with the application's loader.
+   */
+  private void schedulePing(Runnable done, int attempt) {
+    Thread thread = Thread.currentThread();
+    ClassLoader application = thread.getContextClassLoader();
+    Runnable task =
+        () -> {
+          Thread worker = Thread.currentThread();
+          ClassLoader before = worker.getContextClassLoader();
+          worker.setContextClassLoader(application);
+          boolean again = false;
+          try {
+            again = !ping(HEARTBEAT) && attempt < PING_ATTEMPTS && session.isOpen();
+          } finally {
+            try {
+              if (again) {
+                schedulePing(done, attempt + 1);
+              } else {
+                done.run();
+              }
+            } finally {
+              worker.setContextClassLoader(before);
+            }
+          }
+        };
+    thread.setContextClassLoader(SEND_CONTEXT);
+    boolean scheduled = false;
+    try {
+      if (attempt == 1) {
+        scheduler.execute(task);
+      } else {
+        scheduler.schedule(task, PING_RETRY_MS, TimeUnit.MILLISECONDS);
+      }
+      scheduled = true;
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.FINE, "no ping to connection " + id() + ": the server is stopping", e);
+    } finally {
+      thread.setContextClassLoader(application);
+    }
+    if (!scheduled) {
+      done.run();
+    }
+  }
+
+  /**
+   * Sends a ping. The heartbeat's goes out between frames ({@link #heartbeatPing}); the drain ping
+   * goes out once the outbox has ended, with no frame in flight.
+   */
   private boolean ping(byte[] payload) {
     Thread thread = Thread.currentThread();
     ClassLoader application = thread.getContextClassLoader();

@@ -30,9 +30,17 @@ import java.util.function.IntFunction;
  */
 final class Outbox {
 
-  /** Sends one frame and reports its completion, with the failure if any, exactly once. */
+  /** Writes to the connection: one frame, or one heartbeat ping, at a time. */
   interface Transport {
+    /** Sends one frame and reports its completion, with the failure if any, exactly once. */
     void send(String frame, Consumer<Throwable> done);
+
+    /**
+     * Sends a heartbeat ping, then runs {@code done} exactly once, whatever became of the ping (a
+     * broken socket shows on the next frame). It may block: it should not run on the caller's
+     * thread, which may be the writer every connection shares.
+     */
+    void ping(Runnable done);
   }
 
   /** What ends an outbox, each with its action. */
@@ -90,6 +98,7 @@ final class Outbox {
   private final AtomicLong queuedReplyBytes = new AtomicLong();
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicBoolean signalled = new AtomicBoolean();
+  private final AtomicBoolean pingWanted = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<Runnable> ending = new AtomicReference<>();
   private final AtomicReference<Thread> sender = new AtomicReference<>();
@@ -147,6 +156,16 @@ final class Outbox {
     replies.add(message);
     signalled.set(true);
     return true;
+  }
+
+  /**
+   * Has a heartbeat ping sent on the writer's turn: now if no frame is in flight, else right after
+   * the one that is. A ping never overlaps a frame, because Open Liberty refuses a text send while
+   * a ping is being written ("another Write or Close is in progress"), which failed the connection.
+   */
+  void ping() {
+    pingWanted.set(true);
+    flush();
   }
 
   /** Writes what is ready, unless a write is already under way (its completion writes on). */
@@ -245,6 +264,17 @@ final class Outbox {
         return;
       }
       signalled.set(false);
+      if (pingWanted.getAndSet(false)) {
+        signalled.set(true); // frames may be waiting too: look again after the ping
+        Thread me = Thread.currentThread();
+        sender.set(me);
+        transport.ping(this::pinged);
+        sender.compareAndSet(me, null);
+        if (writing.get()) {
+          return; // in flight: its end pumps again
+        }
+        continue;
+      }
       frameLive = 0;
       frameEvents = 0;
       String frame = nextFrame();
@@ -263,6 +293,14 @@ final class Outbox {
       if (writing.get()) {
         return; // in flight: its completion pumps again
       }
+    }
+  }
+
+  private void pinged() {
+    boolean inline = sender.get() == Thread.currentThread();
+    writing.set(false);
+    if (!inline) {
+      pump();
     }
   }
 

@@ -43,7 +43,10 @@ class ConnectionTest {
   private final CompletableFuture<CloseReason> closedWith = new CompletableFuture<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private Throwable sendFailure;
-  private final List<String> pings = new ArrayList<>();
+  private final List<String> pings = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Thread> pingThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger pingRefusals =
+      new java.util.concurrent.atomic.AtomicInteger();
   private Connection connection;
   private long createdNanos;
   private final LocalEventLog log =
@@ -167,7 +170,11 @@ class ConnectionTest {
   void aLiveConnectionIsPingedAndASilentOneClosed() throws Exception {
     long now = System.nanoTime();
     connection.heartbeat(now);
+    Await.until(() -> !pings.isEmpty(), Duration.ofSeconds(5), "the heartbeat's ping");
     assertEquals(List.of("agentwire-alive?"), pings);
+    assertTrue(
+        pingThreads.get(0) != Thread.currentThread(),
+        "a ping may block: not on the caller's thread");
     assertTrue(!closedWith.isDone());
 
     connection.heartbeat(now + TimeUnit.SECONDS.toNanos(46));
@@ -179,6 +186,16 @@ class ConnectionTest {
   }
 
   @Test
+  void aPingTheContainerRefusesForNowIsTriedAgain() throws Exception {
+    pingRefusals.set(2);
+    connection.heartbeat(System.nanoTime());
+    Await.until(() -> !pings.isEmpty(), Duration.ofSeconds(5), "the ping, on its third attempt");
+    assertEquals(3, pingThreads.size(), "two refused attempts, then the ping");
+    assertEquals(List.of("agentwire-alive?"), pings);
+    assertTrue(!closedWith.isDone(), "a refused ping does not end the connection");
+  }
+
+  @Test
   void anyFrameFromTheClientCountsAsLife() throws Exception {
     // Later than the connection's start by more than the margin below, so only the frame saves it.
     long start = createdNanos + TimeUnit.MILLISECONDS.toNanos(10);
@@ -187,6 +204,7 @@ class ConnectionTest {
 
     connection.heartbeat(start + TimeUnit.SECONDS.toNanos(45));
 
+    Await.until(() -> !pings.isEmpty(), Duration.ofSeconds(5), "the heartbeat's ping");
     assertEquals(List.of("agentwire-alive?"), pings, "pinged, not closed");
   }
 
@@ -199,6 +217,13 @@ class ConnectionTest {
                 new Class<?>[] {RemoteEndpoint.Async.class},
                 (proxy, method, args) -> {
                   if (method.getName().equals("sendPing")) {
+                    pingThreads.add(Thread.currentThread());
+                    if (pingRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                      // What Open Liberty throws while it finishes the frame before.
+                      throw new IllegalStateException(
+                          "write not allowed.  Most likely cause is that another Write or Close"
+                              + " is in progress");
+                    }
                     pings.add(
                         java.nio.charset.StandardCharsets.US_ASCII
                             .decode((java.nio.ByteBuffer) args[0])

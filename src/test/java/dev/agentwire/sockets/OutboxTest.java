@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -151,15 +152,41 @@ class OutboxTest {
     return lines;
   }
 
-  /** Records each frame and keeps its completion until the test releases it. */
+  /** A transport that sends frames as given and completes its pings at once. */
+  private static Outbox.Transport sends(BiConsumer<String, Consumer<Throwable>> send) {
+    return new Outbox.Transport() {
+      @Override
+      public void send(String frame, Consumer<Throwable> done) {
+        send.accept(frame, done);
+      }
+
+      @Override
+      public void ping(Runnable done) {
+        done.run();
+      }
+    };
+  }
+
+  /** Records each frame and ping and keeps its completion until the test releases it. */
   private static final class HeldTransport implements Outbox.Transport {
+    static final String PING = "(ping)";
     final List<String> frames = new ArrayList<>();
+    final List<String> wire = new ArrayList<>(); // frames and pings, in the order they were sent
     final List<Consumer<Throwable>> pending = new ArrayList<>();
 
     @Override
     public synchronized void send(String frame, Consumer<Throwable> done) {
+      assertEquals(0, pending.size(), "a frame sent while something was in flight");
       frames.add(frame);
+      wire.add(frame);
       pending.add(done);
+    }
+
+    @Override
+    public synchronized void ping(Runnable done) {
+      assertEquals(0, pending.size(), "a ping sent while something was in flight");
+      wire.add(PING);
+      pending.add(failure -> done.run());
     }
 
     void complete() {
@@ -366,14 +393,58 @@ class OutboxTest {
   }
 
   @Test
+  void aPingWithNothingInFlightGoesAtOnce() {
+    Outbox outbox = attached(held);
+    outbox.ping();
+    assertEquals(List.of(HeldTransport.PING), held.wire);
+    held.complete();
+    think("ada", "e1");
+    outbox.flush();
+    assertEquals(2, held.wire.size());
+    assertEquals(List.of("e1"), lines(held.last()));
+  }
+
+  /**
+   * A ping never overlaps a frame, either way: Open Liberty refuses a text send while a ping is
+   * being written, and failed the connection for it.
+   */
+  @Test
+  void aPingWaitsForTheFrameInFlightAndTheNextFrameWaitsForThePing() {
+    Outbox outbox = attached(held);
+    think("ada", "e1");
+    outbox.flush();
+    outbox.ping();
+    assertEquals(1, held.wire.size(), "the ping waits for the frame in flight");
+    think("ada", "e2");
+    outbox.flush();
+    held.complete();
+    assertEquals(HeldTransport.PING, held.wire.get(1), "the ping goes first once it is free");
+    assertEquals(2, held.wire.size(), "the next frame waits for the ping");
+    held.complete();
+    assertEquals(3, held.wire.size());
+    assertEquals(List.of("e2"), lines(held.last()));
+    held.complete();
+    assertEquals(List.of(), held.pending);
+  }
+
+  @Test
+  void aClosedOutboxSendsNoPing() {
+    Outbox outbox = attached(held);
+    outbox.close(Outbox.CLOSED);
+    outbox.ping();
+    assertEquals(List.of(), held.wire);
+  }
+
+  @Test
   void aTransportThatCompletesInlineDoesNotGrowTheStack() {
     List<String> frames = new ArrayList<>();
     Outbox outbox =
         attached(
-            (frame, done) -> {
-              frames.add(frame);
-              done.accept(null);
-            });
+            sends(
+                (frame, done) -> {
+                  frames.add(frame);
+                  done.accept(null);
+                }));
     for (int i = 0; i < 20_000; i++) {
       think("ada", "x".repeat(100));
       if (i % 500 == 0) {
@@ -401,12 +472,13 @@ class OutboxTest {
     Outbox[] self = new Outbox[1];
     Outbox outbox =
         attached(
-            (frame, done) -> {
-              synchronized (received) {
-                received.addAll(Arrays.asList(frame.split("\n")));
-              }
-              completions.execute(() -> done.accept(null));
-            });
+            sends(
+                (frame, done) -> {
+                  synchronized (received) {
+                    received.addAll(Arrays.asList(frame.split("\n")));
+                  }
+                  completions.execute(() -> done.accept(null));
+                }));
     self[0] = outbox;
     log.listen(owner -> self[0].flush());
     int perWriter = 3_000;

@@ -16,6 +16,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class ToolCall implements Runnable {
 
+  /**
+   * The context class loader a call is submitted under. Payara's managed executor captures context
+   * for every task through a {@code ServiceLoader} lookup on the submitting thread's context class
+   * loader; through the web application's loader that searches every jar of the server, which was a
+   * quarter of a run thread's CPU in the mission's run (docs/performance.md). The platform loader
+   * answers it at once; the call itself runs under the application's loader ({@link #run}).
+   */
+  private static final ClassLoader SUBMIT_CONTEXT = ClassLoader.getPlatformClassLoader();
+
   private enum Phase {
     QUEUED,
     RUNNING,
@@ -33,6 +42,7 @@ final class ToolCall implements Runnable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile long startedNanos;
   private Future<?> task; // set and read by the dispatching thread only
+  private volatile ClassLoader application; // the dispatching thread's, set before submitting
   private Phase phase = Phase.QUEUED; // guarded by this
   private long abandonedAt; // guarded by this
   private boolean stuck; // guarded by this
@@ -47,7 +57,14 @@ final class ToolCall implements Runnable {
 
   /** Submits the call; throws {@link java.util.concurrent.RejectedExecutionException} as given. */
   void start(ExecutorService executor) {
-    task = executor.submit(this);
+    Thread thread = Thread.currentThread();
+    application = thread.getContextClassLoader();
+    thread.setContextClassLoader(SUBMIT_CONTEXT);
+    try {
+      task = executor.submit(this);
+    } finally {
+      thread.setContextClassLoader(application);
+    }
   }
 
   /** Completes when a thread has taken the call and entered the tool. */
@@ -70,6 +87,9 @@ final class ToolCall implements Runnable {
     if (!begin()) {
       return;
     }
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(application);
     Throwable failure = null;
     try {
       JsonValue value = tool.call(arguments, caller);
@@ -78,6 +98,7 @@ final class ToolCall implements Runnable {
       failure = thrown;
       result.completeExceptionally(thrown);
     } finally {
+      thread.setContextClassLoader(before);
       end(failure);
     }
   }

@@ -21,10 +21,13 @@ import dev.agentwire.testing.LogCapture;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -387,6 +391,74 @@ class ToolDispatcherTest {
     assertEquals("ada", result.getString("name"));
     assertEquals("ada@example.com", result.getString("email"));
     assertTrue(result.getBoolean("admin"));
+  }
+
+  /**
+   * The submit runs under the platform class loader (Payara's context capture then skips its
+   * class-path scan), and the tool under the loader of the thread that dispatched it.
+   */
+  @Test
+  void aToolIsSubmittedUnderThePlatformLoaderAndRunsUnderTheDispatchersLoader() throws Exception {
+    AtomicReference<ClassLoader> atSubmit = new AtomicReference<>();
+    AtomicReference<ClassLoader> inTool = new AtomicReference<>();
+    ExecutorService recording =
+        new AbstractExecutorService() {
+          @Override
+          public void execute(Runnable command) {
+            atSubmit.set(Thread.currentThread().getContextClassLoader());
+            executor.execute(command);
+          }
+
+          @Override
+          public void shutdown() {}
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            return List.of();
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return false;
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return false;
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+          }
+        };
+    Tool loaderProbe =
+        new Tool() {
+          @Override
+          public String name() {
+            return "loader";
+          }
+
+          @Override
+          public JsonValue call(JsonObject arguments) {
+            inTool.set(Thread.currentThread().getContextClassLoader());
+            return JsonValue.TRUE;
+          }
+        };
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    try (URLClassLoader application = new URLClassLoader(new URL[0], before)) {
+      thread.setContextClassLoader(application);
+      ToolOutcome outcome =
+          new ToolDispatcher(List.of(loaderProbe), recording, tool -> Duration.ofSeconds(5))
+              .call(run, notifier, "c-1", "loader", JsonValue.EMPTY_JSON_OBJECT);
+      assertEquals(ToolStatus.OK, outcome.status(), outcome.error());
+      assertEquals(ClassLoader.getPlatformClassLoader(), atSubmit.get(), "loader at submit");
+      assertEquals(application, inTool.get(), "loader in the tool");
+      assertEquals(application, thread.getContextClassLoader(), "the dispatcher's loader after");
+    } finally {
+      thread.setContextClassLoader(before);
+    }
   }
 
   @Test
