@@ -8,7 +8,7 @@
 # PAYARA7_JAVA.
 # The targets agentwire-wildfly and agentwire-liberty are the same WAR and runs on WildFly 37 and
 # Open Liberty 25, configured by server-config/ as the README's "Deploy to your server" says
-# (bench/servers.sh prepares them with the -Pwildfly and -Pliberty builds and runs them).
+# (prepare_servers fetches and configures them with the -Pwildfly and -Pliberty builds).
 SERVER_CPUS=${SERVER_CPUS:-0}
 LOADGEN_CPUS=${LOADGEN_CPUS:-1}
 PAYARA_JAR=${PAYARA_JAR:-target/payara-micro.jar}
@@ -29,6 +29,22 @@ build_payara_targets() {
   rm -rf "$OUT/bare" && mkdir -p "$OUT/bare/WEB-INF/classes"
   javac -d "$OUT/bare/WEB-INF/classes" -cp "$api_jar" bench/bare/BareEndpoint.java
   (cd "$OUT/bare" && jar cf ../bare.war WEB-INF)
+}
+
+# WildFly and Open Liberty as the -Pwildfly and -Pliberty builds leave them in target/servers
+# (fetched, server-config/ applied), for the targets of the list given that need them.
+prepare_servers() {
+  local target
+  for target in "$@"; do
+    case $target in
+      agentwire-wildfly)
+        [[ -d target/servers/wildfly-37.0.1.Final ]] ||
+          mvn -q -B -Pwildfly -DskipTests pre-integration-test ;;
+      agentwire-liberty)
+        [[ -d target/servers/wlp/usr/servers/agentwire ]] ||
+          mvn -q -B -Pliberty -DskipTests pre-integration-test ;;
+    esac
+  done
 }
 
 # The peers a user might pick instead: Node ws (from the committed lock file) and Spring Boot.
@@ -59,7 +75,7 @@ start_server() {
       ready="Payara Micro URLs" ;;
     agentwire-wildfly)
       local home=$OUT/wildfly
-      [[ -d target/servers/wildfly-37.0.1.Final ]] || { echo "no WildFly: run bench/servers.sh" >&2; exit 2; }
+      [[ -d target/servers/wildfly-37.0.1.Final ]] || { echo "no WildFly: see prepare_servers" >&2; exit 2; }
       rm -rf "$home" && cp -r target/servers/wildfly-37.0.1.Final "$home"
       cp target/agentwire.war "$home/standalone/deployments/"
       AGENTWIRE_AUTH_JWT_SECRET=$SECRET AGENTWIRE_AGENTS_SCRIPTED_ENABLED=true \
@@ -70,7 +86,7 @@ start_server() {
       ready='WFLYSRV0025' ;;
     agentwire-liberty)
       local wlp=$OUT/wlp
-      [[ -d target/servers/wlp/usr/servers/agentwire ]] || { echo "no Open Liberty: run bench/servers.sh" >&2; exit 2; }
+      [[ -d target/servers/wlp/usr/servers/agentwire ]] || { echo "no Open Liberty: see prepare_servers" >&2; exit 2; }
       rm -rf "$wlp" && cp -r target/servers/wlp "$wlp"
       rm -rf "$wlp/usr/servers/agentwire/configDropins" "$wlp/usr/servers/agentwire/dropins"
       mkdir -p "$wlp/usr/servers/agentwire/dropins" "$wlp/usr/servers/agentwire/configDropins/overrides"

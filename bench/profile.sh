@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 TARGET=${1:-agentwire} SECS=${2:-20} CONNS=${3:-200} RATE=${4:-}
+prepare_servers "$TARGET"
 SCENARIO=(saturate); [[ -n $RATE ]] && SCENARIO=(rate --rate "$RATE")
 build_payara_targets
 JFR=$OUT/$TARGET.jfr
