@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,7 +74,10 @@ public class ToolDispatcher {
   void init() {
     tools = index(beans);
     executor = managedExecutor;
-    timeouts = this::configuredTimeout;
+    // Read once per tool, at its first call: a lookup per call (two property names, each through
+    // every config source) was 7 % of the run threads' CPU in the mission's run on WildFly.
+    Map<String, Duration> byTool = new ConcurrentHashMap<>();
+    timeouts = tool -> byTool.computeIfAbsent(tool.name(), name -> configuredTimeout(tool));
   }
 
   private static Map<String, Tool> index(Iterable<Tool> all) {
