@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AgentWire's benchmark (docs/performance.md). One target at a time on 127.0.0.1, the server
 # pinned to CPU 0 and the load generator to CPU 1; targets rotate from round to round; medians.
-#   bench/run.sh            full run: 3 rounds × 7 targets × 3 scenarios (about 75 minutes)
+#   bench/run.sh            full run: 3 rounds × 7 targets × 3 scenarios (about 85 minutes)
 #   bench/run.sh --quick    smoke run: 1 round, small and short; checks that the benchmark works
 #   BENCH_TARGETS="agentwire node-ws" BENCH_ROUNDS=2 bench/run.sh   a subset, fewer rounds
 #
