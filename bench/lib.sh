@@ -137,7 +137,10 @@ stop_server() {
   if [[ -n $SERVER ]]; then
     kill $SERVER 2>/dev/null || true
     wait $SERVER 2>/dev/null || true
-    while kill -0 $SERVER 2>/dev/null; do sleep 0.2; done # not our child when a script started it
+    # Not our child when a script started it: wait for it here, at most a minute, then kill it.
+    local waited=0
+    while kill -0 $SERVER 2>/dev/null && ((waited++ < 300)); do sleep 0.2; done
+    kill -9 $SERVER 2>/dev/null || true
     if [[ -n ${SERVER_SCRIPT:-} ]]; then
       wait "$SERVER_SCRIPT" 2>/dev/null || true
       SERVER_SCRIPT=

@@ -264,7 +264,7 @@ final class Outbox {
         return;
       }
       signalled.set(false);
-      if (pingWanted.getAndSet(false)) {
+      if (pingWanted.get() && pingWanted.getAndSet(false)) { // a read only, on the per-frame path
         signalled.set(true); // frames may be waiting too: look again after the ping
         Thread me = Thread.currentThread();
         sender.set(me);
